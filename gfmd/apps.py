@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GfmdConfig(AppConfig):
+    verbose_name = "Reference data"
+    name = "gfmd"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,229 @@
+"""Shared reference data: countries, organisations, source documents and citations."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
+
+SlugQuerySet = NaturalKeyQuerySet
+
+
+class Region(models.TextChoices):
+    """UN M49 regions."""
+
+    AFRICA = "africa", "Africa"
+    AMERICAS = "americas", "Americas"
+    ASIA = "asia", "Asia"
+    EUROPE = "europe", "Europe"
+    OCEANIA = "oceania", "Oceania"
+    NONE = "none", "No M49 region"
+
+
+class CountryQuerySet(NaturalKeyQuerySet):
+    def in_region(self, region: str):
+        return self.filter(region=region)
+
+
+class Country(NaturalKeyModel):
+    """A state of ISO 3166-1, with its UN M49 region and sub-region."""
+
+    natural_key_fields = ("iso3",)
+
+    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
+    numeric = models.CharField("ISO numeric", max_length=3, blank=True)
+    name = models.CharField(max_length=100, help_text="English short name, as ISO 3166 gives it.")
+    common_name = models.CharField(
+        max_length=100, blank=True, help_text="The everyday name where it differs ('Bolivia')."
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    region = models.CharField(max_length=10, choices=Region.choices, default=Region.NONE)
+    subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region.")
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the documents use, one per line ('UK', 'Cote d'Ivoire').",
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        indexes = [
+            # country index pages group by region and sub-region
+            models.Index(fields=["region", "subregion"], name="country_region_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=Region.values), name="country_region_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.common_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("country-detail", args=[self.iso3.lower()])
+
+
+class OrganisationKind(models.TextChoices):
+    UN = "un", "UN agency or programme"
+    IGO = "igo", "Intergovernmental organisation"
+    REGIONAL = "regional", "Regional body"
+    GOVERNMENT = "government", "Government body"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    PRIVATE = "private", "Private sector"
+    ACADEMIC = "academic", "Academic or research"
+    OTHER = "other", "Other"
+
+
+class OrganisationQuerySet(SlugQuerySet):
+    def with_related(self):
+        return self.select_related("country")
+
+
+class Organisation(NaturalKeyModel):
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=255, help_text="Full name, as the documents spell it.")
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text="For government bodies and national organisations: the country they belong to.",
+    )
+    website = models.URLField(blank=True, help_text="Only where the documents give it.")
+    description = models.TextField(blank=True, help_text="A sentence or two in your own words.")
+    curator_note = models.TextField(blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", args=[self.slug])
+
+
+class SourceDocument(NaturalKeyModel):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(max_length=120, blank=True)
+    symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, if any.")
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    date_text = models.CharField(
+        max_length=60, blank=True, help_text="The date as printed, where only part of it is known."
+    )
+    seed_file = models.CharField(
+        max_length=100, unique=True, help_text="The file in shared/seeds the text was read from."
+    )
+    description = models.TextField(help_text="What the document is and what it gives, in your words.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.short_title or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", args=[self.slug])
+
+
+class Citation(models.Model):
+    """Where a record comes from: a document, a locator and a short verbatim excerpt.
+
+    Citations attach to any curated record through a generic relation, so every model carries the
+    same `citations` relation and the admin shows them inline on whatever they cite.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(
+        max_length=300,
+        help_text="Section path, e.g. 'III 2.2.1 Roundtable 1 > Session 1.1 > Panel discussion'.",
+    )
+    line_start = models.PositiveIntegerField(help_text="First line of the seed file cited.")
+    line_end = models.PositiveIntegerField(help_text="Last line of the seed file cited.")
+    excerpt = models.TextField(help_text="Verbatim words from those lines, at most about 40.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["content_type", "object_id", "order", "line_start"]
+        indexes = [
+            # every detail page prefetches the citations of its record
+            models.Index(fields=["content_type", "object_id"], name="citation_target_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(line_end__gte=models.F("line_start")), name="citation_line_range"
+            ),
+            models.CheckConstraint(condition=~Q(excerpt=""), name="citation_excerpt_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.locator}, lines {self.line_start}-{self.line_end}"
+
+    @property
+    def lines(self) -> str:
+        if self.line_start == self.line_end:
+            return f"line {self.line_start}"
+        return f"lines {self.line_start}-{self.line_end}"
+
+
+class FixtureLoad(models.Model):
+    """The last version of each curated data file loaded, so unchanged files are not reloaded
+    over curators' edits."""
+
+    path = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+    records = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class CuratedModel(NaturalKeyModel):
+    """A record a curator keeps: it carries citations and a note on where the sources disagree."""
+
+    curator_note = models.TextField(
+        blank=True,
+        help_text="Where the sources disagree or a reading was chosen: what, and why.",
+    )
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,166 @@
+"""Themes and the good practices the documents present as examples."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from gfmd.models import CuratedModel, NaturalKeyQuerySet
+
+
+class ThemeKind(models.TextChoices):
+    ROUNDTABLE = "roundtable", "Roundtable topic"
+    HORIZONTAL = "horizontal", "Horizontal issue"
+    TOPIC = "topic", "Session topic"
+
+
+class ThemeQuerySet(NaturalKeyQuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+
+class Theme(CuratedModel):
+    """A node of the small theme hierarchy: the three roundtable topics and three horizontal
+    issues at the top, session topics below them."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=ThemeKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True, help_text="One or two sentences, your own words.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ThemeKind.values), name="theme_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="theme_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("theme-detail", args=[self.slug])
+
+
+class Scope(models.TextChoices):
+    NATIONAL = "national", "National"
+    BILATERAL = "bilateral", "Bilateral"
+    REGIONAL = "regional", "Regional"
+    INTERREGIONAL = "interregional", "Interregional"
+    MULTILATERAL = "multilateral", "Multilateral"
+    PUBLIC_PRIVATE = "public_private", "Public-private"
+    LOCAL = "local", "Local"
+
+
+class PracticeType(models.TextChoices):
+    POLICY = "policy", "Policy or strategy"
+    PROGRAMME = "programme", "Programme or project"
+    AGREEMENT = "agreement", "Agreement"
+    CODE = "code", "Code of practice or declaration"
+    INSTITUTION = "institution", "Institution or body"
+    FUND = "fund", "Fund or financial instrument"
+    TOOL = "tool", "Tool, database or method"
+    NETWORK = "network", "Network, partnership or dialogue"
+    LAW = "law", "Law or regulation"
+
+
+class PracticeQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(published=True, synthetic=False)
+
+    def with_related(self):
+        """What list pages and API lists show for each practice."""
+        return self.prefetch_related("themes", "countries")
+
+    def for_detail(self):
+        return self.prefetch_related(
+            "themes",
+            "countries",
+            "partner_countries",
+            "organisations",
+            "rcps",
+            "citations__document",
+            models.Prefetch(
+                "sessions",
+                queryset=_session_model().objects.select_related("roundtable", "meeting"),
+            ),
+        )
+
+
+def _session_model():
+    from roundtables.models import Session
+
+    return Session
+
+
+class Practice(CuratedModel):
+    """A concrete policy, programme, agreement, code, institution or tool that a document presents
+    as a good, innovative or promising example."""
+
+    slug = models.SlugField(max_length=150, unique=True)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(help_text="What it is, in plain words: one to three sentences.")
+    description = models.TextField(blank=True, help_text="What was done.")
+    results = models.TextField(
+        blank=True, help_text="What it achieved, with the figures the text gives."
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    type = models.CharField(max_length=20, choices=PracticeType.choices)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    countries = models.ManyToManyField(
+        "gfmd.Country", blank=True, related_name="practices", help_text="Implementing countries."
+    )
+    partner_countries = models.ManyToManyField(
+        "gfmd.Country", blank=True, related_name="partner_practices"
+    )
+    organisations = models.ManyToManyField(
+        "gfmd.Organisation",
+        blank=True,
+        related_name="practices",
+        help_text="Organisations that run, fund or support it.",
+    )
+    themes = models.ManyToManyField(Theme, related_name="practices")
+    sessions = models.ManyToManyField(
+        "roundtables.Session", blank=True, related_name="practices"
+    )
+    rcps = models.ManyToManyField("rcps.RCP", blank=True, related_name="practices")
+    published = models.BooleanField(default=True)
+    synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Generated test data, never real."
+    )
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scope__in=Scope.values), name="practice_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(type__in=PracticeType.values), name="practice_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(start_year__gte=1900, start_year__lte=2100),
+                name="practice_start_year_range",
+            ),
+        ]
+        indexes = [
+            # list pages filter published records by scope and type
+            models.Index(fields=["published", "scope"], name="practice_scope_idx"),
+            models.Index(fields=["published", "type"], name="practice_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice-detail", args=[self.slug])

@@ -1,0 +1,120 @@
+"""Profiles of the Regional Consultative Processes on migration."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from gfmd.models import CuratedModel, NaturalKeyQuerySet
+
+
+class RCPRegion(models.TextChoices):
+    AFRICA = "africa", "Africa"
+    AMERICAS = "americas", "Americas"
+    ASIA_PACIFIC = "asia_pacific", "Asia and the Pacific"
+    EUROPE = "europe", "Europe"
+    MEDITERRANEAN = "mediterranean", "Mediterranean and Middle East"
+    INTERREGIONAL = "interregional", "Interregional"
+
+
+class Engagement(models.TextChoices):
+    """How an RCP treats migration and development (A/63/269, section V.B)."""
+
+    PRIORITY = "priority", "Thematic priority"
+    AD_HOC = "ad_hoc", "Addressed ad hoc"
+    NOT_CONCERNED = "not_concerned", "Not concerned"
+    NOT_CLASSIFIED = "not_classified", "Not classified"
+
+
+class QuestionnaireResponse(models.TextChoices):
+    """Whether the RCP answered IOM's 2007 questionnaire."""
+
+    RETURNED = "returned", "Questionnaire returned"
+    MATERIALS = "materials", "Materials only"
+    NONE = "none", "No response"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class RCPQuerySet(NaturalKeyQuerySet):
+    def with_related(self):
+        return self.prefetch_related("supporting_organisations")
+
+    def for_detail(self):
+        return self.prefetch_related(
+            "supporting_organisations", "members", "citations__document", "practices"
+        )
+
+
+class RCP(CuratedModel):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=255, help_text="Full name.")
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text="Short name or nickname ('Puebla Process')."
+    )
+    acronym = models.CharField(max_length=30, blank=True)
+    region = models.CharField(max_length=20, choices=RCPRegion.choices)
+    region_detail = models.CharField(
+        max_length=200, blank=True, help_text="The region as the documents describe it."
+    )
+    established_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    established_occasion = models.CharField(max_length=300, blank=True)
+    members = models.ManyToManyField("gfmd.Country", blank=True, related_name="rcps")
+    members_text = models.TextField(
+        blank=True, help_text="Membership as the documents state it, where not a list of states."
+    )
+    observers = models.TextField(blank=True)
+    secretariat = models.CharField(
+        max_length=255, blank=True, help_text="Secretariat or supporting organisation, as written."
+    )
+    supporting_organisations = models.ManyToManyField(
+        "gfmd.Organisation", blank=True, related_name="rcps"
+    )
+    md_engagement = models.CharField(
+        "migration and development",
+        max_length=20,
+        choices=Engagement.choices,
+        default=Engagement.NOT_CLASSIFIED,
+    )
+    md_engagement_source = models.CharField(
+        max_length=255, blank=True, help_text="Where that classification comes from."
+    )
+    focus_areas = models.TextField(blank=True, help_text="One per line.")
+    questionnaire = models.CharField(
+        "2007 IOM questionnaire",
+        max_length=12,
+        choices=QuestionnaireResponse.choices,
+        default=QuestionnaireResponse.UNKNOWN,
+    )
+    website = models.URLField(blank=True)
+    narrative = models.TextField(help_text="The process in your own words.")
+
+    objects = RCPQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "RCP profile"
+        constraints = [
+            models.CheckConstraint(condition=Q(region__in=RCPRegion.values), name="rcp_region_valid"),
+            models.CheckConstraint(
+                condition=Q(md_engagement__in=Engagement.values), name="rcp_engagement_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(questionnaire__in=QuestionnaireResponse.values),
+                name="rcp_questionnaire_valid",
+            ),
+        ]
+        indexes = [
+            # the directory filters by region and engagement
+            models.Index(fields=["region", "md_engagement"], name="rcp_region_engagement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def focus_area_list(self) -> list[str]:
+        return [line.strip() for line in self.focus_areas.splitlines() if line.strip()]
+
+    def get_absolute_url(self) -> str:
+        return reverse("rcp-detail", args=[self.slug])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RoundtablesConfig(AppConfig):
+    name = "roundtables"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,423 @@
+"""The Forum's meetings, roundtables, sessions, the people who spoke, and what they recommended."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from gfmd.models import CuratedModel, NaturalKeyQuerySet
+
+
+class MeetingKind(models.TextChoices):
+    GFMD = "gfmd", "GFMD meeting"
+    CIVIL_SOCIETY_DAY = "civil_society_day", "Civil Society Day"
+    HIGH_LEVEL_DIALOGUE = "high_level_dialogue", "UN High-level Dialogue"
+    FRIENDS_OF_THE_FORUM = "friends_of_the_forum", "Friends of the Forum meeting"
+    PREPARATORY = "preparatory", "Preparatory or steering meeting"
+    OTHER = "other", "Other gathering"
+
+
+class MeetingQuerySet(NaturalKeyQuerySet):
+    def with_related(self):
+        return self.select_related("host_country", "parent")
+
+
+class Meeting(CuratedModel):
+    """A GFMD meeting, or another gathering the documents describe (the 2006 High-level Dialogue,
+    a Friends of the Forum meeting, the Civil Society Day held alongside the Brussels meeting)."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=255)
+    kind = models.CharField(max_length=30, choices=MeetingKind.choices)
+    number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Ordinal of a GFMD meeting (1 for Brussels 2007)."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text="The meeting this one was part of (the Civil Society Day of the first GFMD).",
+    )
+    city = models.CharField(max_length=100, blank=True)
+    host_country = models.ForeignKey(
+        "gfmd.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    date_text = models.CharField(
+        max_length=100, blank=True, help_text="The date as the documents give it, when not exact."
+    )
+    chair = models.CharField(max_length=255, blank=True, help_text="Who chaired it, as printed.")
+    summary = models.TextField(help_text="What the gathering was and did, in your own words.")
+    attendance = models.TextField(blank=True, help_text="Who and how many attended, with figures.")
+    outcomes = models.TextField(blank=True, help_text="What came out of it.")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="meeting_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.slug])
+
+
+class Topic(CuratedModel):
+    """A titled part of a meeting's report that is not a session: the Forum's operating
+    modalities, the Marketplace, the conclusions. Kept so a reader can find them."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=255)
+    category = models.CharField(
+        max_length=60, blank=True, help_text="E.g. 'Operating modalities', 'Preparatory process'."
+    )
+    summary = models.TextField(help_text="In your own words.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic-detail", args=[self.slug])
+
+
+class RoundtableQuerySet(NaturalKeyQuerySet):
+    def with_related(self):
+        return self.select_related("meeting")
+
+
+class Roundtable(CuratedModel):
+    natural_key_fields = ("meeting", "number")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="roundtables")
+    number = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=255, help_text="Full title, as printed.")
+    background = models.TextField(blank=True, help_text="The roundtable's framing, in your own words.")
+    themes = models.ManyToManyField("practices.Theme", blank=True, related_name="roundtables")
+
+    objects = RoundtableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="roundtable_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Roundtable {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("roundtable-detail", args=[self.slug])
+
+
+class HorizontalIssue(CuratedModel):
+    """A cross-cutting issue of a meeting (root causes of migration, human rights, gender), with
+    its own numbered policy directions."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="horizontal_issues")
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=255)
+    summary = models.TextField(help_text="In your own words.")
+    theme = models.ForeignKey(
+        "practices.Theme", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("horizontal-issue-detail", args=[self.slug])
+
+
+class SessionQuerySet(NaturalKeyQuerySet):
+    def with_related(self):
+        return self.select_related("roundtable", "meeting").prefetch_related("themes")
+
+    def for_detail(self):
+        return self.with_related().prefetch_related(
+            "citations__document",
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("country", "organisation"),
+            ),
+            models.Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related("themes", "actors"),
+            ),
+        )
+
+
+class Session(CuratedModel):
+    """A session of a roundtable. Roundtable 2 printed its sessions as 'Theme 1' to 'Theme 4';
+    they are sessions 2.1-2.4 here, and `label` keeps the printed name findable."""
+
+    natural_key_fields = ("meeting", "code")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sessions")
+    roundtable = models.ForeignKey(Roundtable, on_delete=models.PROTECT, related_name="sessions")
+    code = models.CharField(max_length=10, help_text="'1.1' ... '3.4'.")
+    slug = models.SlugField(max_length=100, unique=True)
+    label = models.CharField(
+        max_length=60, blank=True, help_text="The printed name when it differs ('Theme 1')."
+    )
+    title = models.CharField(max_length=300, help_text="Exact title, as printed.")
+    summary = models.TextField(
+        blank=True, help_text="The session in two or three sentences, your own words."
+    )
+    background = models.TextField(blank=True, help_text="The background paper's argument.")
+    panel_discussion = models.TextField(blank=True)
+    general_discussion = models.TextField(blank=True)
+    findings = models.TextField(blank=True, help_text="Main observations and findings.")
+    themes = models.ManyToManyField("practices.Theme", blank=True, related_name="sessions")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "code"], name="session_unique_code"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]+\.[0-9]+$"), name="session_code_format"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["roundtable", "order"], name="session_roundtable_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.code}: {self.title}"
+
+    def clean(self) -> None:
+        if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
+            raise ValidationError({"roundtable": "The roundtable belongs to another meeting."})
+        if self.roundtable_id and self.code and not self.code.startswith(f"{self.roundtable.number}."):
+            raise ValidationError(
+                {"code": f"A session of roundtable {self.roundtable.number} has a code "
+                 f"starting '{self.roundtable.number}.'."}
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("session-detail", args=[self.slug])
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    CO_CHAIR = "co_chair", "Co-chair"
+    MODERATOR = "moderator", "Moderator"
+    SPEAKER = "speaker", "Speaker"
+    DISCUSSANT = "discussant", "Discussant"
+    RAPPORTEUR = "rapporteur", "Rapporteur"
+    GENERAL_RAPPORTEUR = "general_rapporteur", "General rapporteur"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
+
+
+class ParticipationQuerySet(NaturalKeyQuerySet):
+    def with_related(self):
+        return self.select_related("session", "roundtable", "country", "organisation")
+
+
+class Participation(CuratedModel):
+    """A person in a role at a session, or at a roundtable as a whole (coordinator, general
+    rapporteur). Name, position and affiliation are kept as printed (OCR slips mended)."""
+
+    natural_key_fields = ("session", "roundtable", "role", "name")
+
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+    )
+    roundtable = models.ForeignKey(
+        Roundtable, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+    )
+    name = models.CharField(max_length=200, help_text="As the person spells it, with accents.")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    position = models.CharField(max_length=300, blank=True, help_text="As printed.")
+    affiliation = models.CharField(max_length=300, blank=True, help_text="As printed.")
+    country = models.ForeignKey(
+        "gfmd.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        "gfmd.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "roundtable", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, roundtable__isnull=True)
+                | Q(session__isnull=True, roundtable__isnull=False),
+                name="participation_one_parent",
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="participation_role_valid"),
+            models.UniqueConstraint(
+                fields=["session", "role", "name"],
+                condition=Q(session__isnull=False),
+                name="participation_unique_in_session",
+            ),
+            models.UniqueConstraint(
+                fields=["roundtable", "role", "name"],
+                condition=Q(roundtable__isnull=False),
+                name="participation_unique_in_roundtable",
+            ),
+        ]
+        indexes = [
+            # country pages list the people who spoke for the country
+            models.Index(fields=["country"], name="participation_country_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    def get_absolute_url(self) -> str:
+        parent = self.session or self.roundtable
+        return parent.get_absolute_url() if parent else ""
+
+
+class ActorQuerySet(NaturalKeyQuerySet):
+    pass
+
+
+class Actor(CuratedModel):
+    """Who a recommendation asks to act: a group ('governments', 'countries of origin') or a
+    named body ('GHWA', 'WHO'), linked to its organisation where there is one."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        "gfmd.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="actors"
+    )
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FollowUpStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    UNDER_WAY = "under_way", "Under way"
+    REPORTED = "reported", "Reported"
+    COMPLETED = "completed", "Completed"
+
+
+class RecommendationQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(synthetic=False)
+
+    def with_related(self):
+        return self.select_related(
+            "session", "session__roundtable", "horizontal_issue"
+        ).prefetch_related("themes", "actors")
+
+
+class Recommendation(CuratedModel):
+    """A numbered recommendation or proposed action of a session, or a numbered policy direction
+    of a horizontal issue, numbered as printed."""
+
+    natural_key_fields = ("session", "horizontal_issue", "number")
+
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    horizontal_issue = models.ForeignKey(
+        HorizontalIssue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    number = models.CharField(max_length=10, help_text="As printed: '1', '2'...")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order within its session or issue (numbering can restart)."
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=255, help_text="A short title in plain words.")
+    text = models.TextField(help_text="The recommendation as printed, sub-actions included.")
+    actors = models.ManyToManyField(Actor, blank=True, related_name="recommendations")
+    themes = models.ManyToManyField("practices.Theme", blank=True, related_name="recommendations")
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PROPOSED
+    )
+    status_note = models.TextField(blank=True, help_text="Follow-up toward the next meeting.")
+    synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Generated test data, never real."
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "horizontal_issue", "position", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, horizontal_issue__isnull=True)
+                | Q(session__isnull=True, horizontal_issue__isnull=False),
+                name="recommendation_one_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "number"],
+                condition=Q(session__isnull=False),
+                name="recommendation_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["horizontal_issue", "number"],
+                condition=Q(horizontal_issue__isnull=False),
+                name="recommendation_unique_number_in_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FollowUpStatus.values), name="recommendation_status_valid"
+            ),
+        ]
+        indexes = [
+            # the recommendation list filters by follow-up status
+            models.Index(fields=["status"], name="recommendation_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        parent = self.session.code if self.session_id else self.horizontal_issue
+        return f"{parent} – {self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation-detail", args=[self.slug])
