@@ -14,9 +14,7 @@ def main() -> None:
         execute_from_command_line(sys.argv)
     except OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        sys.exit(
-            f"The database cannot be reached ({reason}): start it, or check DATABASE_URL."
-        )
+        sys.exit(f"The database cannot be reached ({reason}): start it, or check DATABASE_URL.")
 
 
 if __name__ == "__main__":

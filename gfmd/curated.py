@@ -164,7 +164,7 @@ class Loader:
         parent: tuple[str, models.Model] | None = None,
     ) -> models.Model:
         record = dict(record)
-        where = f"{where} ({model._meta.label} {_describe(record, model)})"
+        where = f"{where} ({model._meta.label_lower} {_describe(record, model)})"
         citations = record.pop("citations", None)
         values: dict[str, Any] = {}
         many: dict[str, list] = {}
@@ -184,7 +184,9 @@ class Loader:
                 elif field_.one_to_many and field_.auto_created:
                     children[name] = (field_.related_model, field_.field.name, value or [])
                 elif field_.many_to_one:
-                    values[name] = None if value is None else self.resolve(field_.related_model, value)
+                    values[name] = (
+                        None if value is None else self.resolve(field_.related_model, value)
+                    )
                 elif field_.concrete:
                     values[name] = "" if value is None and not field_.null else value
                 else:
@@ -229,7 +231,10 @@ class Loader:
             if not isinstance(item, dict):
                 raise CuratedDataError(f"{where}: {name} item {index} must be a mapping")
             child = self.load_record(
-                child_model, item, where=f"{where} > {name} {index}", parent=(parent_field, instance)
+                child_model,
+                item,
+                where=f"{where} > {name} {index}",
+                parent=(parent_field, instance),
             )
             kept.append(child.pk)
         stale = child_model._default_manager.filter(**{parent_field: instance}).exclude(pk__in=kept)
@@ -256,7 +261,9 @@ class Loader:
                 or len(lines) != 2
                 or not all(isinstance(n, int) for n in lines)
             ):
-                raise CuratedDataError(f"{cwhere}: field 'lines' must be [first, last] line numbers")
+                raise CuratedDataError(
+                    f"{cwhere}: field 'lines' must be [first, last] line numbers"
+                )
             excerpt = " ".join(str(item.get("excerpt") or "").split())
             key = (document.pk, lines[0], lines[1], excerpt)
             citation = existing.get(key) or Citation(
@@ -284,7 +291,9 @@ class Loader:
             try:
                 self._documents[slug] = SourceDocument.objects.get(slug=slug)
             except SourceDocument.DoesNotExist:
-                raise CuratedDataError(f"{where}: field 'document': no source document {slug!r}") from None
+                raise CuratedDataError(
+                    f"{where}: field 'document': no source document {slug!r}"
+                ) from None
         return self._documents[slug]
 
     @staticmethod

@@ -28,7 +28,7 @@ def start(data_dir: Path) -> str:
     """Start (or join) the embedded server and return a database URL for the project database."""
     try:
         with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp, which is fine
+            # platformdirs warns when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp
             warnings.simplefilter("ignore")
             import pgserver
     except ImportError as exc:  # pragma: no cover - depends on the environment

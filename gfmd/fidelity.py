@@ -14,7 +14,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "}
+)
 _HYPHEN_BREAK = re.compile(r"(\w)- (\w)")
 
 

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-
 from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
 
 SlugQuerySet = NaturalKeyQuerySet
@@ -145,7 +144,9 @@ class SourceDocument(NaturalKeyModel):
     seed_file = models.CharField(
         max_length=100, unique=True, help_text="The file in shared/seeds the text was read from."
     )
-    description = models.TextField(help_text="What the document is and what it gives, in your words.")
+    description = models.TextField(
+        help_text="What the document is and what it gives, in your words."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugQuerySet.as_manager()

@@ -42,7 +42,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = _INSECURE_KEY
 elif not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
-    raise SystemExit("DJANGO_SECRET_KEY is too weak for production: use at least 32 random characters.")
+    raise SystemExit(
+        "DJANGO_SECRET_KEY is too weak for production: use at least 32 random characters."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 

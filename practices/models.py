@@ -129,9 +129,7 @@ class Practice(CuratedModel):
         help_text="Organisations that run, fund or support it.",
     )
     themes = models.ManyToManyField(Theme, related_name="practices")
-    sessions = models.ManyToManyField(
-        "roundtables.Session", blank=True, related_name="practices"
-    )
+    sessions = models.ManyToManyField("roundtables.Session", blank=True, related_name="practices")
     rcps = models.ManyToManyField("rcps.RCP", blank=True, related_name="practices")
     published = models.BooleanField(default=True)
     synthetic = models.BooleanField(
@@ -143,7 +141,9 @@ class Practice(CuratedModel):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(condition=Q(scope__in=Scope.values), name="practice_scope_valid"),
+            models.CheckConstraint(
+                condition=Q(scope__in=Scope.values), name="practice_scope_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(type__in=PracticeType.values), name="practice_type_valid"
             ),

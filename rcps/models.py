@@ -95,7 +95,9 @@ class RCP(CuratedModel):
         ordering = ["name"]
         verbose_name = "RCP profile"
         constraints = [
-            models.CheckConstraint(condition=Q(region__in=RCPRegion.values), name="rcp_region_valid"),
+            models.CheckConstraint(
+                condition=Q(region__in=RCPRegion.values), name="rcp_region_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(md_engagement__in=Engagement.values), name="rcp_engagement_valid"
             ),

@@ -116,7 +116,9 @@ class Roundtable(CuratedModel):
     number = models.PositiveSmallIntegerField()
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=255, help_text="Full title, as printed.")
-    background = models.TextField(blank=True, help_text="The roundtable's framing, in your own words.")
+    background = models.TextField(
+        blank=True, help_text="The roundtable's framing, in your own words."
+    )
     themes = models.ManyToManyField("practices.Theme", blank=True, related_name="roundtables")
 
     objects = RoundtableQuerySet.as_manager()
@@ -221,10 +223,16 @@ class Session(CuratedModel):
     def clean(self) -> None:
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
             raise ValidationError({"roundtable": "The roundtable belongs to another meeting."})
-        if self.roundtable_id and self.code and not self.code.startswith(f"{self.roundtable.number}."):
+        if (
+            self.roundtable_id
+            and self.code
+            and not self.code.startswith(f"{self.roundtable.number}.")
+        ):
             raise ValidationError(
-                {"code": f"A session of roundtable {self.roundtable.number} has a code "
-                 f"starting '{self.roundtable.number}.'."}
+                {
+                    "code": f"A session of roundtable {self.roundtable.number} has a code "
+                    f"starting '{self.roundtable.number}.'."
+                }
             )
 
     def get_absolute_url(self) -> str:
@@ -267,7 +275,11 @@ class Participation(CuratedModel):
     position = models.CharField(max_length=300, blank=True, help_text="As printed.")
     affiliation = models.CharField(max_length=300, blank=True, help_text="As printed.")
     country = models.ForeignKey(
-        "gfmd.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="participations"
+        "gfmd.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
     )
     organisation = models.ForeignKey(
         "gfmd.Organisation",
@@ -288,7 +300,9 @@ class Participation(CuratedModel):
                 | Q(session__isnull=True, roundtable__isnull=False),
                 name="participation_one_parent",
             ),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="participation_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="participation_role_valid"
+            ),
             models.UniqueConstraint(
                 fields=["session", "role", "name"],
                 condition=Q(session__isnull=False),

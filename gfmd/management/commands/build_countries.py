@@ -51,7 +51,9 @@ class Command(BaseCommand):
                     "common_name": getattr(country, "common_name", ""),
                     "slug": slugify(getattr(country, "common_name", country.name)),
                     "region": CONTINENT_TO_REGION.get(row.get("continent", ""), "none"),
-                    "subregion": "" if row.get("UNregion") == "Antarctica" else row.get("UNregion", ""),
+                    "subregion": ""
+                    if row.get("UNregion") == "Antarctica"
+                    else row.get("UNregion", ""),
                 }
             )
         target = Path(settings.BASE_DIR) / "fixtures" / "gfmd" / "countries.yaml"

@@ -21,7 +21,13 @@ def iter_citations(node, path=""):
         for index, item in enumerate(node, start=1):
             label = ""
             if isinstance(item, dict):
-                label = item.get("slug") or item.get("code") or item.get("name") or item.get("number") or ""
+                label = (
+                    item.get("slug")
+                    or item.get("code")
+                    or item.get("name")
+                    or item.get("number")
+                    or ""
+                )
             yield from iter_citations(item, f"{path}[{index}{':' + str(label) if label else ''}]")
 
 
@@ -33,10 +39,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, **options):
         documents = {}
-        sources = yaml.safe_load((Path(settings.BASE_DIR) / "fixtures/gfmd/sources.yaml").read_text())
+        sources = yaml.safe_load(
+            (Path(settings.BASE_DIR) / "fixtures/gfmd/sources.yaml").read_text()
+        )
         for source in sources:
             documents[source["slug"]] = source["seed_file"]
-        paths = [Path(f) for f in files] or sorted((Path(settings.BASE_DIR) / "fixtures").rglob("*.yaml"))
+        paths = [Path(f) for f in files] or sorted(
+            (Path(settings.BASE_DIR) / "fixtures").rglob("*.yaml")
+        )
         checked = failures = 0
         for path in paths:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -47,7 +57,9 @@ class Command(BaseCommand):
                 if seed is None:
                     problem = f"unknown document {citation.get('document')!r}"
                 else:
-                    found = check_excerpt(seed, lines[0], lines[-1], str(citation.get("excerpt", "")))
+                    found = check_excerpt(
+                        seed, lines[0], lines[-1], str(citation.get("excerpt", ""))
+                    )
                     problem = found.message if found else None
                 if problem:
                     failures += 1

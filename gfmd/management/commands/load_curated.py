@@ -13,20 +13,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "directory", nargs="?", default=str(settings.BASE_DIR / "fixtures"),
+            "directory",
+            nargs="?",
+            default=str(settings.BASE_DIR / "fixtures"),
             help="Folder of curated files (default: fixtures/).",
         )
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="Reload files even when they have not changed since their last load.",
         )
 
         parser.add_argument(
-            "--only", action="append", default=[], metavar="PATTERN",
+            "--only",
+            action="append",
+            default=[],
+            metavar="PATTERN",
             help="Load only the files matching this pattern (relative to the folder); repeatable.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check everything, then roll back.",
+            "--dry-run",
+            action="store_true",
+            help="Check everything, then roll back.",
         )
 
     def handle(self, *args, directory, force, only, dry_run, verbosity, **options):
@@ -42,7 +50,9 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {exc}") from None
         if verbosity >= 1:
             prefix = "Dry run, nothing kept: " if dry_run else ""
-            self.stdout.write(self.style.SUCCESS(
-                f"{prefix}Loaded {len(report.files_loaded)} files ({report.records} records, "
-                f"{report.created} new); {len(report.files_skipped)} unchanged."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{prefix}Loaded {len(report.files_loaded)} files ({report.records} records, "
+                    f"{report.created} new); {len(report.files_skipped)} unchanged."
+                )
+            )

@@ -1,0 +1,59 @@
+# Everyday commands. `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test lint fmt migrations-check reset-db install db browser load shell
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the database, migrate, load the curated data and serve on http://$(HOST):$(PORT)/
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_curated
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+load: install
+	$(PY) manage.py load_curated
+
+## The whole test suite (unit, view, API and browser tests)
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Debian's Chromium for the browser tests (never a downloaded browser)
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Drop the embedded database (var/pgdata); the next command creates it afresh
+reset-db:
+	rm -rf var/pgdata
+
+shell: install
+	$(PY) manage.py shell

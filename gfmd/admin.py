@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+
+from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
+
+
+class CitationInline(GenericTabularInline):
+    """Citations edited inside whatever they cite."""
+
+    model = Citation
+    extra = 0
+    fields = ["document", "locator", "line_start", "line_end", "excerpt", "order"]
+    autocomplete_fields = ["document"]
+
+
+class CuratedAdmin(admin.ModelAdmin):
+    """Shared behaviour of the admin pages of curated records."""
+
+    inlines = [CitationInline]
+    save_on_top = True
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso3", "iso2", "region", "subregion"]
+    list_filter = ["region", "subregion"]
+    search_fields = ["name", "common_name", "iso3", "iso2", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CuratedAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    list_select_related = ["country"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["acronym"]}
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "symbol", "publisher", "published", "seed_file"]
+    search_fields = ["title", "short_title", "symbol"]
+    prepopulated_fields = {"slug": ["short_title"]}
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "content_type", "object_id", "document", "line_start", "line_end"]
+    list_filter = ["document", "content_type"]
+    list_select_related = ["document", "content_type"]
+    search_fields = ["excerpt", "locator"]
+    autocomplete_fields = ["document"]
+
+
+@admin.register(FixtureLoad)
+class FixtureLoadAdmin(admin.ModelAdmin):
+    list_display = ["path", "records", "loaded_at", "sha256"]
+    readonly_fields = ["path", "sha256", "records", "loaded_at"]
+
+    def has_add_permission(self, request):
+        return False

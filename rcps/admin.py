@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from gfmd.admin import CuratedAdmin
+from rcps.models import RCP
+
+
+@admin.register(RCP)
+class RCPAdmin(CuratedAdmin):
+    list_display = ["name", "acronym", "short_name", "region", "md_engagement", "questionnaire"]
+    list_filter = ["region", "md_engagement", "questionnaire"]
+    search_fields = ["name", "short_name", "acronym", "narrative"]
+    autocomplete_fields = ["members", "supporting_organisations"]
+    prepopulated_fields = {"slug": ["short_name"]}

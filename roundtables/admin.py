@@ -1,0 +1,109 @@
+from django.contrib import admin
+
+from gfmd.admin import CitationInline, CuratedAdmin
+from roundtables.models import (
+    Actor,
+    HorizontalIssue,
+    Meeting,
+    Participation,
+    Recommendation,
+    Roundtable,
+    Session,
+    Topic,
+)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["order", "role", "name", "position", "affiliation", "country", "organisation"]
+    autocomplete_fields = ["country", "organisation"]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = [("number", "position", "status"), "title", "slug", "text", "actors", "themes"]
+    autocomplete_fields = ["actors", "themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(CuratedAdmin):
+    list_display = ["title", "kind", "number", "city", "host_country", "start_date", "end_date"]
+    list_filter = ["kind"]
+    list_select_related = ["host_country"]
+    search_fields = ["title", "city", "summary"]
+    autocomplete_fields = ["host_country", "parent"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(CuratedAdmin):
+    list_display = ["title", "category", "meeting", "order"]
+    list_filter = ["category", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["meeting"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Roundtable)
+class RoundtableAdmin(CuratedAdmin):
+    list_display = ["number", "title", "meeting"]
+    list_filter = ["meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "background"]
+    autocomplete_fields = ["meeting", "themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipationInline, CitationInline]
+
+
+@admin.register(HorizontalIssue)
+class HorizontalIssueAdmin(CuratedAdmin):
+    list_display = ["title", "meeting", "theme", "order"]
+    list_select_related = ["meeting", "theme"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["meeting", "theme"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [RecommendationInline, CitationInline]
+
+
+@admin.register(Session)
+class SessionAdmin(CuratedAdmin):
+    list_display = ["code", "title", "label", "roundtable", "meeting"]
+    list_filter = ["meeting", "roundtable", "themes"]
+    list_select_related = ["roundtable", "meeting"]
+    search_fields = ["code", "title", "label", "summary", "findings"]
+    autocomplete_fields = ["meeting", "roundtable", "themes"]
+    prepopulated_fields = {"slug": ["code"]}
+    inlines = [ParticipationInline, RecommendationInline, CitationInline]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(CuratedAdmin):
+    list_display = ["name", "role", "session", "roundtable", "country", "organisation"]
+    list_filter = ["role", "session__roundtable"]
+    list_select_related = ["session", "roundtable", "country", "organisation"]
+    search_fields = ["name", "position", "affiliation"]
+    autocomplete_fields = ["session", "roundtable", "country", "organisation"]
+
+
+@admin.register(Actor)
+class ActorAdmin(CuratedAdmin):
+    list_display = ["name", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(CuratedAdmin):
+    list_display = ["__str__", "session", "horizontal_issue", "number", "status"]
+    list_filter = ["status", "session__roundtable", "session", "horizontal_issue", "themes"]
+    list_select_related = ["session", "horizontal_issue"]
+    search_fields = ["title", "text", "number"]
+    autocomplete_fields = ["session", "horizontal_issue", "actors", "themes"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -1,0 +1,29 @@
+"""Shared fixtures: the test database holds the curated knowledge base, loaded once per run."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from gfmd.curated import load_directory
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        # Unchanged files are skipped when the test database is reused.
+        load_directory(FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
+    client.force_login(user)
+    return client

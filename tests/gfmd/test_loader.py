@@ -1,0 +1,160 @@
+"""The curated-data loader is idempotent, atomic, and names the record and field at fault."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from gfmd.curated import CuratedDataError, Loader, load_directory
+from gfmd.models import Citation, FixtureLoad
+from practices.models import Theme
+from roundtables.models import Session
+
+pytestmark = pytest.mark.django_db
+
+THEME = """
+- model: practices.theme
+  slug: test-theme
+  name: Test theme
+  kind: topic
+  parent: gfmd-test-missing
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def table_sizes():
+    return (Session.objects.count(), Theme.objects.count(), Citation.objects.count())
+
+
+def test_loading_twice_changes_nothing(tmp_path):
+    write(
+        tmp_path,
+        "practices/themes.yaml",
+        """
+- model: practices.theme
+  slug: loader-theme
+  name: Loader theme
+  kind: topic
+  parent: gender
+  citations:
+    - document: brussels-report
+      locator: Gender
+      lines: [2422, 2422]
+      excerpt: Gender
+""",
+    )
+    load_directory(tmp_path)
+    theme = Theme.objects.get(slug="loader-theme")
+    citation_ids = list(theme.citations.values_list("pk", flat=True))
+    before = table_sizes()
+    report = load_directory(tmp_path, force=True)
+    assert report.created == 0
+    assert table_sizes() == before
+    assert list(theme.citations.values_list("pk", flat=True)) == citation_ids
+
+
+def test_unchanged_file_is_skipped_so_admin_edits_survive(tmp_path):
+    write(
+        tmp_path,
+        "practices/themes.yaml",
+        """
+- model: practices.theme
+  slug: loader-theme
+  name: Loader theme
+  kind: topic
+""",
+    )
+    load_directory(tmp_path)
+    Theme.objects.filter(slug="loader-theme").update(name="Edited by a curator")
+    report = load_directory(tmp_path)
+    assert report.files_skipped == ["practices/themes.yaml"]
+    assert Theme.objects.get(slug="loader-theme").name == "Edited by a curator"
+
+
+def test_broken_record_rolls_back_everything_and_names_the_field(tmp_path):
+    write(
+        tmp_path,
+        "gfmd/sources.yaml",
+        """
+- model: gfmd.organisation
+  slug: org-that-must-not-stay
+  name: Temporary
+  kind: other
+""",
+    )
+    write(tmp_path, "practices/themes.yaml", THEME)
+    before = FixtureLoad.objects.count()
+    with pytest.raises(CuratedDataError) as error:
+        load_directory(tmp_path)
+    message = str(error.value)
+    assert message.startswith("practices/themes.yaml: record 1 (practices.theme test-theme)")
+    assert "field 'parent'" in message
+    from gfmd.models import Organisation
+
+    assert not Organisation.objects.filter(slug="org-that-must-not-stay").exists()
+    assert FixtureLoad.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- model: practices.theme\n  slug: x\n  name: X\n  kind: nonsense\n", "field 'kind'"),
+        ("- model: practices.theme\n  slug: x\n  nam: X\n  kind: topic\n", "unknown field 'nam'"),
+        ("- model: practices.nothing\n  slug: x\n", "unknown model 'practices.nothing'"),
+        ("- model: practices.theme\n  name: X\n  kind: topic\n", "field 'slug' is required"),
+        ("- [1, 2\n", "not valid YAML"),
+        (
+            "- model: practices.theme\n  slug: x\n  name: X\n  kind: topic\n  citations:\n"
+            "    - document: brussels-report\n      lines: [5]\n      excerpt: e\n",
+            "field 'lines'",
+        ),
+        (
+            "- model: practices.theme\n  slug: x\n  name: X\n  kind: topic\n  citations:\n"
+            "    - document: nowhere\n      lines: [5, 6]\n      excerpt: e\n",
+            "no source document 'nowhere'",
+        ),
+    ],
+)
+def test_errors_name_what_is_wrong(text, expected):
+    with pytest.raises(CuratedDataError) as error:
+        Loader("f.yaml").load_text(text)
+    assert expected in str(error.value)
+
+
+def test_nested_records_follow_the_file(tmp_path):
+    session = """
+- model: roundtables.session
+  meeting: gfmd-2007
+  code: "1.1"
+  participations:
+{people}
+"""
+    person = "    - role: {role}\n      name: {name}\n"
+    two = person.format(role="chair", name="A") + person.format(role="speaker", name="B")
+    write(tmp_path, "roundtables/x.yaml", session.format(people=two))
+    load_directory(tmp_path, only=["roundtables/x.yaml"])
+    s = Session.objects.get(code="1.1")
+    assert sorted(s.participations.values_list("name", flat=True)) == ["A", "B"]
+    write(
+        tmp_path, "roundtables/x.yaml", session.format(people=person.format(role="chair", name="A"))
+    )
+    load_directory(tmp_path, only=["roundtables/x.yaml"])
+    assert list(s.participations.values_list("name", flat=True)) == ["A"]
+
+
+def test_command_reports_failure_without_loading(tmp_path):
+    write(tmp_path, "practices/themes.yaml", THEME)
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("load_curated", str(tmp_path), verbosity=0)
+
+
+def test_dry_run_keeps_nothing(tmp_path):
+    write(tmp_path, "practices/themes.yaml", THEME.replace("  parent: gfmd-test-missing\n", ""))
+    call_command("load_curated", str(tmp_path), "--dry-run", verbosity=0)
+    assert not Theme.objects.filter(slug="test-theme").exists()

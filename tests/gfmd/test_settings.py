@@ -1,0 +1,35 @@
+"""Production settings refuse to start without a real secret key."""
+
+from tests.gfmd.test_embedded_db import run_python
+
+IMPORT_SETTINGS = "import gfmd.settings"
+
+
+def test_production_refuses_missing_secret_key():
+    result = run_python(IMPORT_SETTINGS, DJANGO_DEBUG="0", DATABASE_URL="postgres://x@127.0.0.1/x")
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_weak_secret_key():
+    result = run_python(
+        IMPORT_SETTINGS,
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="short",
+        DATABASE_URL="postgres://x@127.0.0.1/x",
+    )
+    assert result.returncode == 1
+    assert "too weak" in result.stderr
+
+
+def test_production_accepts_real_key():
+    result = run_python(
+        "import gfmd.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="gfmd.example.org, www.gfmd.example.org",
+        DATABASE_URL="postgres://x@127.0.0.1/x",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['gfmd.example.org', 'www.gfmd.example.org']"
