@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
+from gfmd.search import SearchableQuerySet
 
 SlugQuerySet = NaturalKeyQuerySet
 
@@ -24,15 +25,48 @@ class Region(models.TextChoices):
     NONE = "none", "No M49 region"
 
 
-class CountryQuerySet(NaturalKeyQuerySet):
+class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def in_region(self, region: str):
         return self.filter(region=region)
+
+    def annotate_practice_count(self):
+        published = Q(practices__published=True, practices__synthetic=False)
+        return self.annotate(practice_count=models.Count("practices", filter=published))
+
+    def for_detail(self):
+        from practices.models import Practice
+
+        return self.annotate_practice_count().prefetch_related(
+            models.Prefetch(
+                "practices",
+                queryset=Practice.objects.published().prefetch_related("themes"),
+                to_attr="published_practices",
+            ),
+            "rcps",
+            models.Prefetch(
+                "participations",
+                queryset=_participations().select_related("session", "roundtable", "organisation"),
+            ),
+        )
+
+
+def _participations():
+    from roundtables.models import Participation
+
+    return Participation.objects.all()
 
 
 class Country(NaturalKeyModel):
     """A state of ISO 3166-1, with its UN M49 region and sub-region."""
 
     natural_key_fields = ("iso3",)
+    search_weights = {
+        "name": "A",
+        "common_name": "A",
+        "iso3": "A",
+        "aliases": "B",
+        "subregion": "C",
+    }
 
     iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
@@ -92,12 +126,14 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(SlugQuerySet):
+class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
     def with_related(self):
         return self.select_related("country")
 
 
 class Organisation(NaturalKeyModel):
+    search_weights = {"name": "A", "acronym": "A", "description": "B"}
+
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=255, help_text="Full name, as the documents spell it.")
     acronym = models.CharField(max_length=30, blank=True)

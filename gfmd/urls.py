@@ -1,6 +1,23 @@
+"""Root URLs: the pages, the API under /api/v1/, its schema and docs, and the admin."""
+
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from gfmd.api import build_router
+
+api_patterns = [
+    *build_router().urls,
+]
 
 urlpatterns = [
+    path("", include("gfmd.page_urls")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "gfmd.views.page_not_found"
+handler500 = "gfmd.views.server_error"

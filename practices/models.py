@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.search import SearchableQuerySet
 
 
 class ThemeKind(models.TextChoices):
@@ -18,6 +19,27 @@ class ThemeKind(models.TextChoices):
 class ThemeQuerySet(NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def for_detail(self):
+        return self.select_related("parent").prefetch_related(
+            "children",
+            "citations__document",
+            models.Prefetch(
+                "practices", queryset=Practice.objects.published(), to_attr="published_practices"
+            ),
+            models.Prefetch("sessions", queryset=_session_model().objects.order_by("order")),
+            models.Prefetch(
+                "recommendations",
+                queryset=_recommendation_model()
+                .objects.published()
+                .select_related("session", "horizontal_issue"),
+            ),
+        )
+
+    def with_descendants(self, themes):
+        """These themes and every theme below them (the hierarchy is at most three deep)."""
+        ids = [theme.pk for theme in themes]
+        return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
 
 
 class Theme(CuratedModel):
@@ -73,7 +95,7 @@ class PracticeType(models.TextChoices):
     LAW = "law", "Law or regulation"
 
 
-class PracticeQuerySet(NaturalKeyQuerySet):
+class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def published(self):
         return self.filter(published=True, synthetic=False)
 
@@ -96,6 +118,12 @@ class PracticeQuerySet(NaturalKeyQuerySet):
         )
 
 
+def _recommendation_model():
+    from roundtables.models import Recommendation
+
+    return Recommendation
+
+
 def _session_model():
     from roundtables.models import Session
 
@@ -105,6 +133,8 @@ def _session_model():
 class Practice(CuratedModel):
     """A concrete policy, programme, agreement, code, institution or tool that a document presents
     as a good, innovative or promising example."""
+
+    search_weights = {"title": "A", "summary": "B", "description": "C", "results": "C"}
 
     slug = models.SlugField(max_length=150, unique=True)
     title = models.CharField(max_length=255)

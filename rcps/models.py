@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.search import SearchableQuerySet
 
 
 class RCPRegion(models.TextChoices):
@@ -36,17 +37,34 @@ class QuestionnaireResponse(models.TextChoices):
     UNKNOWN = "unknown", "Not stated"
 
 
-class RCPQuerySet(NaturalKeyQuerySet):
+class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         return self.prefetch_related("supporting_organisations")
 
     def for_detail(self):
         return self.prefetch_related(
-            "supporting_organisations", "members", "citations__document", "practices"
+            "supporting_organisations",
+            "members",
+            "citations__document",
+            models.Prefetch("practices", queryset=_published_practices()),
         )
 
 
+def _published_practices():
+    from practices.models import Practice
+
+    return Practice.objects.published()
+
+
 class RCP(CuratedModel):
+    search_weights = {
+        "name": "A",
+        "short_name": "A",
+        "acronym": "A",
+        "narrative": "B",
+        "focus_areas": "C",
+    }
+
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=255, help_text="Full name.")
     short_name = models.CharField(

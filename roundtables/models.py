@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.search import SearchableQuerySet
 
 
 class MeetingKind(models.TextChoices):
@@ -108,6 +109,17 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("meeting")
 
+    def for_detail(self):
+        return self.with_related().prefetch_related(
+            "themes",
+            "citations__document",
+            models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("country", "organisation"),
+            ),
+        )
+
 
 class Roundtable(CuratedModel):
     natural_key_fields = ("meeting", "number")
@@ -161,7 +173,7 @@ class HorizontalIssue(CuratedModel):
         return reverse("horizontal-issue-detail", args=[self.slug])
 
 
-class SessionQuerySet(NaturalKeyQuerySet):
+class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("roundtable", "meeting").prefetch_related("themes")
 
@@ -174,9 +186,22 @@ class SessionQuerySet(NaturalKeyQuerySet):
             ),
             models.Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.prefetch_related("themes", "actors"),
+                queryset=Recommendation.objects.published().prefetch_related("themes", "actors"),
+            ),
+            models.Prefetch(
+                "practices",
+                queryset=_practice_model()
+                .objects.published()
+                .prefetch_related("themes", "countries"),
+                to_attr="published_practices",
             ),
         )
+
+
+def _practice_model():
+    from practices.models import Practice
+
+    return Practice
 
 
 class Session(CuratedModel):
@@ -184,6 +209,15 @@ class Session(CuratedModel):
     they are sessions 2.1-2.4 here, and `label` keeps the printed name findable."""
 
     natural_key_fields = ("meeting", "code")
+    search_weights = {
+        "title": "A",
+        "label": "A",
+        "summary": "B",
+        "findings": "C",
+        "background": "D",
+        "panel_discussion": "D",
+        "general_discussion": "D",
+    }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sessions")
     roundtable = models.ForeignKey(Roundtable, on_delete=models.PROTECT, related_name="sessions")
@@ -357,7 +391,7 @@ class FollowUpStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
-class RecommendationQuerySet(NaturalKeyQuerySet):
+class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def published(self):
         return self.filter(synthetic=False)
 
@@ -372,6 +406,7 @@ class Recommendation(CuratedModel):
     of a horizontal issue, numbered as printed."""
 
     natural_key_fields = ("session", "horizontal_issue", "number")
+    search_weights = {"title": "A", "text": "B"}
 
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="recommendations"

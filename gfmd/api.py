@@ -1,0 +1,172 @@
+"""API resources of the reference data, and the router of /api/v1/."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.routers import DefaultRouter
+
+from gfmd.api_common import CuratedViewSet, Pagination, write_serializer_for
+from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
+from gfmd.filters import CountryFilter, OrganisationFilter
+from gfmd.models import Country, Organisation, SourceDocument
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    url = LinkField("api:country-detail", key="iso3", transform=str.lower)
+    web_url = WebLinkField()
+    practice_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Country
+        fields = [
+            "iso3",
+            "iso2",
+            "numeric",
+            "name",
+            "common_name",
+            "slug",
+            "region",
+            "subregion",
+            "practice_count",
+            "url",
+            "web_url",
+        ]
+
+
+class CountryDetailSerializer(CountrySerializer):
+    practices = serializers.SerializerMethodField()
+    rcps = serializers.SerializerMethodField()
+
+    class Meta(CountrySerializer.Meta):
+        fields = [*CountrySerializer.Meta.fields, "practices", "rcps"]
+
+    def get_practices(self, country):
+        return PracticeRef(country.published_practices, many=True, context=self.context).data
+
+    def get_rcps(self, country):
+        return RCPRef(country.rcps.all(), many=True, context=self.context).data
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    """ISO 3166 states with their UN M49 region; detail by ISO alpha-3 code (any case)."""
+
+    lookup_field = "iso3"
+    lookup_value_regex = "[A-Za-z]{3}"
+    filterset_class = CountryFilter
+    serializer_class = CountrySerializer
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        return Country.objects.annotate_practice_count()
+
+    def get_serializer_class(self):
+        return CountryDetailSerializer if self.action == "retrieve" else CountrySerializer
+
+    def get_object(self):
+        queryset = Country.objects.for_detail()
+        return get_object_or_404(queryset, iso3=self.kwargs["iso3"].upper())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    url = LinkField("api:organisation-detail")
+    web_url = WebLinkField()
+    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "description",
+            "url",
+            "web_url",
+        ]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    citations = CitationSerializer(many=True, read_only=True)
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "citations"]
+
+
+class OrganisationViewSet(CuratedViewSet):
+    lookup_field = "slug"
+    filterset_class = OrganisationFilter
+    list_serializer_class = OrganisationSerializer
+    detail_serializer_class = OrganisationDetailSerializer
+    write_serializer_class = write_serializer_for(Organisation)
+
+    def list_queryset(self):
+        return Organisation.objects.with_related()
+
+    def detail_queryset(self):
+        return Organisation.objects.with_related().prefetch_related("citations__document")
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = LinkField("api:sourcedocument-detail")
+    web_url = WebLinkField()
+    citation_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = SourceDocument
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "symbol",
+            "publisher",
+            "published",
+            "date_text",
+            "seed_file",
+            "description",
+            "citation_count",
+            "url",
+            "web_url",
+        ]
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """The documents the knowledge base is read from."""
+
+    lookup_field = "slug"
+    serializer_class = SourceSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+
+
+def build_router() -> DefaultRouter:
+    from practices.api import PracticeViewSet, ThemeViewSet
+    from rcps.api import RCPViewSet
+    from roundtables.api import (
+        MeetingViewSet,
+        ParticipationViewSet,
+        RecommendationViewSet,
+        RoundtableViewSet,
+        SessionViewSet,
+    )
+
+    router = DefaultRouter()
+    router.register("countries", CountryViewSet, basename="country")
+    router.register("organisations", OrganisationViewSet, basename="organisation")
+    router.register("sources", SourceViewSet, basename="sourcedocument")
+    router.register("themes", ThemeViewSet, basename="theme")
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("roundtables", RoundtableViewSet, basename="roundtable")
+    router.register("sessions", SessionViewSet, basename="session")
+    router.register("participations", ParticipationViewSet, basename="participation")
+    router.register("recommendations", RecommendationViewSet, basename="recommendation")
+    router.register("practices", PracticeViewSet, basename="practice")
+    router.register("rcps", RCPViewSet, basename="rcp")
+    return router

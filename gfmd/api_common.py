@@ -1,0 +1,111 @@
+"""What every API resource shares: pagination, CSV output, permissions, the viewset base."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from gfmd.permissions import IsStaffOrReadOnly
+
+
+class Pagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class CuratedViewSet(viewsets.ModelViewSet):
+    """Reads for everyone, writes for staff. `list_queryset()` and `detail_queryset()` are the
+    models' own queryset methods, shared with the HTML pages."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = Pagination
+    list_serializer_class: type[serializers.Serializer]
+    detail_serializer_class: type[serializers.Serializer]
+    write_serializer_class: type[serializers.Serializer] | None = None
+
+    def get_queryset(self):
+        if self.action == "list":
+            return self.list_queryset()
+        return self.detail_queryset()
+
+    def list_queryset(self):
+        raise NotImplementedError
+
+    def detail_queryset(self):
+        return self.list_queryset()
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"} and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.detail_serializer_class
+
+    @property
+    def paginator(self):
+        # A CSV download holds every matching row, not one page.
+        if (
+            getattr(self.request, "accepted_renderer", None)
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            return None
+        return super().paginator
+
+    def perform_create(self, serializer):
+        serializer.save()
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Writes validated like the admin: the model's full_clean, constraints included."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        many = {
+            name: value
+            for name, value in attrs.items()
+            if isinstance(self.Meta.model._meta.get_field(name), models.ManyToManyField)
+        }
+        plain = {name: value for name, value in attrs.items() if name not in many}
+        instance = self.instance or self.Meta.model()
+        for name, value in plain.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
+
+
+def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = ()):
+    """A write serializer whose relations are given by slug (or ISO alpha-3 for countries)."""
+    from gfmd.models import Country
+
+    relation_fields = {}
+    names = []
+    for field in model._meta.get_fields():
+        if not getattr(field, "editable", False) or field.auto_created or field.name in exclude:
+            continue
+        if not field.concrete and not field.many_to_many:
+            continue
+        names.append(field.name)
+        if field.is_relation:
+            related = field.related_model
+            key = "iso3" if related is Country else "slug"
+            relation_fields[field.name] = serializers.SlugRelatedField(
+                slug_field=key,
+                queryset=related._default_manager.all(),
+                many=field.many_to_many,
+                required=not (field.blank or field.null),
+                allow_null=bool(field.null),
+            )
+    meta = type("Meta", (), {"model": model, "fields": names})
+    return type(
+        f"{model.__name__}WriteSerializer",
+        (StrictModelSerializer,),
+        {"Meta": meta, **relation_fields},
+    )

@@ -1,0 +1,100 @@
+"""Short nested summaries with links, so a client can walk from one record to the next."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+
+class LinkField(serializers.Field):
+    """The API URL of a record, from its view name and the attribute that keys it."""
+
+    def __init__(self, view_name: str, key: str = "slug", transform=None, **kwargs):
+        self.view_name = view_name
+        self.key = key
+        self.transform = transform
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        value = getattr(instance, self.key)
+        if self.transform:
+            value = self.transform(value)
+        return reverse(self.view_name, args=[value], request=self.context.get("request"))
+
+
+class WebLinkField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        url = instance.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+class CountryRef(serializers.Serializer):
+    iso3 = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    url = LinkField("api:country-detail", key="iso3", transform=_lower)
+
+
+class OrganisationRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    acronym = serializers.CharField()
+    url = LinkField("api:organisation-detail")
+
+
+class ThemeRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = LinkField("api:theme-detail")
+
+
+class SessionRef(serializers.Serializer):
+    code = serializers.CharField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:session-detail")
+
+
+class PracticeRef(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:practice-detail")
+
+
+class RCPRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    acronym = serializers.CharField()
+    url = LinkField("api:rcp-detail")
+
+
+class ActorRef(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RecommendationRef(serializers.Serializer):
+    slug = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:recommendation-detail")
+
+
+class CitationSerializer(serializers.Serializer):
+    document = serializers.CharField(source="document.slug")
+    document_title = serializers.CharField(source="document.title")
+    locator = serializers.CharField()
+    line_start = serializers.IntegerField()
+    line_end = serializers.IntegerField()
+    excerpt = serializers.CharField()

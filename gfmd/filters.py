@@ -1,0 +1,110 @@
+"""Filter building blocks shared by the HTML lists and the API (one FilterSet per list)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from gfmd.models import Country, Organisation, OrganisationKind, Region
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`: full-text search through the queryset's own `search()` method."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return qs.search(value) if value else qs
+
+
+class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """A multiple choice of records by key whose error says which values are unknown and what a
+    valid value looks like."""
+
+    def __init__(self, *args, example: str = "", normalise=None, **kwargs):
+        self.example = example
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if value and self.normalise:
+            value = [self.normalise(v) for v in value]
+        try:
+            return super().clean(value)
+        except ValidationError as exc:
+            if exc.code in {"invalid_choice", "invalid_pk_value"}:
+                known = set(
+                    str(v)
+                    for v in self.queryset.filter(
+                        **{f"{self.to_field_name}__in": [v for v in value if "\x00" not in str(v)]}
+                    ).values_list(self.to_field_name, flat=True)
+                )
+                unknown = [v for v in value if str(v) not in known]
+                shown = ", ".join(repr(v)[:40] for v in unknown[:3])
+                hint = f" Use {self.example}." if self.example else ""
+                raise ValidationError(
+                    f"Unknown value {shown}.{hint}", code="invalid_choice"
+                ) from None
+            raise
+
+
+class KeyMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = KeyMultipleChoiceField
+
+
+class ChoicesField(forms.MultipleChoiceField):
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as exc:
+            if exc.code == "invalid_choice":
+                allowed = ", ".join(key for key, _ in self.choices)
+                bad = next((v for v in value if not self.valid_value(v)), "")
+                raise ValidationError(
+                    f"Unknown value {str(bad)[:40]!r}. Allowed: {allowed}.", code="invalid_choice"
+                ) from None
+            raise
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoicesField
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(**kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+def error_message(errors) -> str:
+    """One sentence naming each parameter at fault and what is wrong with it."""
+    return " ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+
+
+class CountryFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    region = ChoicesFilter(choices=Region.choices, label="Region")
+    subregion = django_filters.CharFilter(max_length=60, label="Sub-region")
+
+    class Meta:
+        model = Country
+        fields: list[str] = []
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    kind = ChoicesFilter(choices=OrganisationKind.choices, label="Kind")
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []

@@ -1,0 +1,90 @@
+"""The list-page machinery shared by every filtered HTML list: a FilterSet, its errors as a
+400 page, removable chips for the active filters, and page links that keep the filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.views.generic import ListView
+
+from gfmd.filters import error_message
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+class FilteredListView(ListView):
+    filterset_class = None
+    paginate_by = 20
+    max_page_size = 100
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        base = self.base_queryset()
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
+        self.filter_error = ""
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.filter_error = error_message(self.filterset.errors)
+            return base.none()
+        return self.filterset.qs
+
+    def get_paginate_by(self, queryset):
+        return self.paginate_by
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filter_error:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            filter_error=self.filter_error,
+            chips=self.chips(),
+            querystring=params.urlencode(),
+            result_count=context["paginator"].count
+            if context.get("paginator")
+            else len(context["object_list"]),
+        )
+        return context
+
+    def chip_label(self, name: str, value: str) -> str:
+        """'Country: Philippines' rather than 'country=PHL'."""
+        field = self.filterset.form.fields[name]
+        label = field.label or name
+        names = {}
+        if hasattr(field, "queryset"):
+            key = field.to_field_name or "pk"
+            cleaned = getattr(self.filterset.form, "cleaned_data", {}).get(name) or []
+            names = {str(getattr(obj, key)).lower(): str(obj) for obj in cleaned}
+        elif getattr(field, "choices", None):
+            names = {str(k).lower(): str(v) for k, v in field.choices}
+        return f"{label}: {names.get(str(value).lower(), value)}"
+
+    def chips(self) -> list[Chip]:
+        chips = []
+        for name in self.request.GET:
+            if name in {"page", "ordering"} or name not in self.filterset.filters:
+                continue
+            for value in self.request.GET.getlist(name):
+                if not value:
+                    continue
+                remaining = [
+                    (key, v)
+                    for key in self.request.GET
+                    if key != "page"
+                    for v in self.request.GET.getlist(key)
+                    if not (key == name and v == value)
+                ]
+                chips.append(Chip(self.chip_label(name, value), "?" + urlencode(remaining)))
+        return chips

@@ -1,0 +1,45 @@
+"""CSV output for every API list."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer
+
+
+class CSVRenderer(BaseRenderer):
+    """Flat CSV of a list: nested records become their names joined by '; '."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        if response is not None and response.status_code >= 400 or not isinstance(data, list):
+            data = [data] if isinstance(data, dict) else []
+        rows = [{key: _flat(value) for key, value in row.items()} for row in data]
+        out = io.StringIO()
+        columns = list(rows[0]) if rows else []
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode("utf-8")
+
+
+def _flat(value):
+    if isinstance(value, list):
+        return "; ".join(str(_flat(item)) for item in value)
+    if isinstance(value, dict):
+        for key in ("iso3", "code", "slug", "name", "title"):
+            if key in value:
+                return value[key]
+        return "; ".join(f"{k}={_flat(v)}" for k, v in value.items())
+    if value is None:
+        return ""
+    text = str(value)
+    # Keep spreadsheets from reading a cell as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

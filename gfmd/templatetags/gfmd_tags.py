@@ -1,0 +1,41 @@
+"""Template helpers of the site."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def cited_documents(citations):
+    """The distinct documents a record's (prefetched) citations come from, in order."""
+    seen = {}
+    for citation in citations:
+        seen.setdefault(citation.document_id, citation.document)
+    return list(seen.values())
+
+
+@register.filter
+def highlighted(snippet):
+    """A search snippet safe to show: everything escaped except the <mark> the database added."""
+    text = escape(snippet or "")
+    return mark_safe(text.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+@register.simple_tag(takes_context=True)
+def toggle_url(context, name, value):
+    """The current list URL with one facet value added or removed, back on page one."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    values = params.getlist(name)
+    value = str(value)
+    params.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def paragraphs(text):
+    """Split stored text into paragraphs on blank lines."""
+    return [part.strip() for part in (text or "").split("\n\n") if part.strip()]

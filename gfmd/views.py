@@ -1,0 +1,150 @@
+"""Pages of the reference data, the home page, search, and the error pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import DetailView, ListView, TemplateView
+
+from gfmd.models import Country, Organisation, SourceDocument
+from gfmd.search import clean_query
+from gfmd.site_search import search_all
+from practices.models import Practice, Theme
+from rcps.models import RCP
+from roundtables.models import Meeting, Recommendation, Session
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Q(practices__published=True, practices__synthetic=False)
+        context.update(
+            counts={
+                "practices": Practice.objects.published().count(),
+                "sessions": Session.objects.count(),
+                "recommendations": Recommendation.objects.published().count(),
+                "rcps": RCP.objects.count(),
+                "countries": Country.objects.filter(published).distinct().count(),
+            },
+            themes=Theme.objects.top_level().annotate(
+                practice_count=Count(
+                    "children__practices",
+                    filter=Q(
+                        children__practices__published=True, children__practices__synthetic=False
+                    ),
+                    distinct=True,
+                )
+            ),
+            featured=Practice.objects.published()
+            .annotate(citation_count=Count("citations"))
+            .order_by("-citation_count", "title")
+            .prefetch_related("countries")[:6],
+            sources=SourceDocument.objects.all(),
+            meeting=Meeting.objects.filter(kind="gfmd").order_by("number").first(),
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    template_name = "search.html"
+
+    def get(self, request, *args, **kwargs):
+        text = request.GET.get("q", "")
+        context = self.get_context_data(q=text)
+        status = 200
+        if len(text) > 200:
+            context["error"] = "The search is too long: use at most 200 characters."
+            status = 400
+        elif clean_query(text):
+            context["groups"] = search_all(text)
+            context["total"] = sum(group.total for group in context["groups"])
+        return self.render_to_response(context, status=status)
+
+
+class SourceListView(ListView):
+    template_name = "gfmd/source_list.html"
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+
+
+class SourceDetailView(DetailView):
+    template_name = "gfmd/source_detail.html"
+
+    def get_queryset(self):
+        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["by_kind"] = (
+            self.object.citations.values("content_type__model")
+            .annotate(n=Count("id"), records=Count("object_id", distinct=True))
+            .order_by("-n")
+        )
+        return context
+
+
+class CountryListView(ListView):
+    template_name = "gfmd/country_list.html"
+
+    def get_queryset(self):
+        return (
+            Country.objects.annotate_practice_count()
+            .annotate(rcp_count=Count("rcps", distinct=True))
+            .order_by("region", "subregion", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        regions: dict[str, dict[str, list[Country]]] = {}
+        for country in context["object_list"]:
+            regions.setdefault(country.get_region_display(), {}).setdefault(
+                country.subregion or "Other", []
+            ).append(country)
+        context["regions"] = regions
+        context["only_active"] = self.request.GET.get("all") != "1"
+        return context
+
+
+def country_detail(request, iso3: str):
+    country = get_object_or_404(Country.objects.for_detail(), iso3=iso3.upper())
+    return render(request, "gfmd/country_detail.html", {"country": country, "object": country})
+
+
+class OrganisationListView(ListView):
+    template_name = "gfmd/organisation_list.html"
+
+    def get_queryset(self):
+        published = Q(practices__published=True, practices__synthetic=False)
+        return Organisation.objects.annotate(practice_count=Count("practices", filter=published))
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "gfmd/organisation_detail.html"
+
+    def get_queryset(self):
+        return Organisation.objects.with_related().prefetch_related(
+            "citations__document",
+            Prefetch("practices", queryset=Practice.objects.published()),
+            "rcps",
+            Prefetch("participations", queryset=_participations()),
+        )
+
+
+def _participations():
+    from roundtables.models import Participation
+
+    return Participation.objects.select_related("session", "roundtable")
+
+
+def page_not_found(request, exception):
+    message = ""
+    if exception and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,65 @@
+"""Facet counts of the practice list: for each facet value, how many of the matching practices
+have it. One grouped query per facet, whatever the page size or the number of practices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from gfmd.models import Region
+from practices.models import Practice, PracticeType, Scope
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+# parameter, label, values() path of the key, values() path of the label (or a choices mapping)
+FACETS = (
+    ("theme", "Theme", "themes__slug", "themes__name"),
+    ("region", "Region", "countries__region", dict(Region.choices)),
+    ("country", "Country", "countries__iso3", "countries__name"),
+    ("scope", "Scope", "scope", dict(Scope.choices)),
+    ("type", "Type", "type", dict(PracticeType.choices)),
+    ("session", "Session", "sessions__code", "sessions__title"),
+    ("rcp", "RCP", "rcps__slug", "rcps__name"),
+)
+
+
+def practice_facets(matching, selected: dict[str, list[str]], limit: int = 60) -> list[Facet]:
+    base = Practice.objects.filter(pk__in=matching.order_by().values("pk"))
+    facets = []
+    for name, label, key, label_source in FACETS:
+        fields = [key] if isinstance(label_source, dict) else [key, label_source]
+        rows = (
+            base.values(*fields)
+            .annotate(n=Count("pk", distinct=True))
+            .filter(**{f"{key}__isnull": False})
+            .order_by("-n", key)[:limit]
+        )
+        chosen = {str(v).upper() if name == "country" else str(v) for v in selected.get(name, [])}
+        values = []
+        for row in rows:
+            value = str(row[key])
+            text = (
+                label_source.get(value, value)
+                if isinstance(label_source, dict)
+                else row[label_source]
+            )
+            if name == "session":
+                text = f"{value} {text}"
+            values.append(FacetValue(value, text, row["n"], value in chosen))
+        facets.append(Facet(name, label, values))
+    return facets

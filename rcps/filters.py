@@ -1,0 +1,28 @@
+"""Filters of the RCP directory (HTML and API)."""
+
+import django_filters
+
+from gfmd.filters import ChoicesFilter, SearchFilter
+from rcps.models import RCP, Engagement, QuestionnaireResponse, RCPRegion
+
+
+class RCPFilter(django_filters.FilterSet):
+    q = SearchFilter()
+    region = ChoicesFilter(choices=RCPRegion.choices, label="Region")
+    md_engagement = ChoicesFilter(choices=Engagement.choices, label="Migration and development")
+    questionnaire = ChoicesFilter(
+        choices=QuestionnaireResponse.choices, label="2007 IOM questionnaire"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("region", "region"),
+            ("md_engagement", "md_engagement"),
+            ("questionnaire", "questionnaire"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = RCP
+        fields: list[str] = []

@@ -1,0 +1,23 @@
+"""Pages of the RCP directory."""
+
+from django.views.generic import DetailView
+
+from gfmd.listing import FilteredListView
+from rcps.filters import RCPFilter
+from rcps.models import RCP
+
+
+class RCPListView(FilteredListView):
+    template_name = "rcps/rcp_list.html"
+    filterset_class = RCPFilter
+    paginate_by = 50
+
+    def base_queryset(self):
+        return RCP.objects.with_related()
+
+
+class RCPDetailView(DetailView):
+    template_name = "rcps/rcp_detail.html"
+
+    def get_queryset(self):
+        return RCP.objects.for_detail()
