@@ -8,7 +8,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
-from gfmd.api_common import CuratedViewSet, Pagination, write_serializer_for
+from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write_serializer_for
 from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
 from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.models import Country, Organisation, SourceDocument
@@ -50,7 +50,7 @@ class CountryDetailSerializer(CountrySerializer):
         return RCPRef(country.rcps.all(), many=True, context=self.context).data
 
 
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
     """ISO 3166 states with their UN M49 region; detail by ISO alpha-3 code (any case)."""
 
     lookup_field = "iso3"
@@ -61,7 +61,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
-        return Country.objects.annotate_practice_count()
+        return Country.objects.annotate_practice_count().order_by("name")
 
     def get_serializer_class(self):
         return CountryDetailSerializer if self.action == "retrieve" else CountrySerializer

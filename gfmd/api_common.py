@@ -17,7 +17,18 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
-class CuratedViewSet(viewsets.ModelViewSet):
+class CSVWholeListMixin:
+    """A CSV download holds every matching row, not one page."""
+
+    @property
+    def paginator(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format == "csv":
+            return None
+        return super().paginator
+
+
+class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for staff. `list_queryset()` and `detail_queryset()` are the
     models' own queryset methods, shared with the HTML pages."""
 

@@ -54,7 +54,13 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
 
 
 class KeyMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records chosen by a key (slug, code, ISO code); matches any of them."""
+
     field_class = KeyMultipleChoiceField
+
+    def get_filter_predicate(self, v):
+        # Filter on the record itself: django-filter would compare the relation to the key.
+        return {self.field_name: v}
 
 
 class ChoicesField(forms.MultipleChoiceField):

@@ -149,6 +149,7 @@ class Organisation(NaturalKeyModel):
     website = models.URLField(blank=True, help_text="Only where the documents give it.")
     description = models.TextField(blank=True, help_text="A sentence or two in your own words.")
     curator_note = models.TextField(blank=True)
+    citations = GenericRelation("gfmd.Citation")
 
     objects = OrganisationQuerySet.as_manager()
 

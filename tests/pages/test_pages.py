@@ -1,0 +1,143 @@
+"""Every page: status, key content, and a query count that does not grow with the data.
+
+The counts are pinned per page. List pages are checked at two page sizes as well: the count is
+the same whatever the number of rows shown.
+"""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+# url, queries, a text the page must show. The queries of a list are: count, rows, and one per
+# prefetched relation; the practice list adds one grouped query per facet (7).
+PAGES = [
+    ("/", 11, "Browse by theme"),
+    ("/practices/", 11, "Good practices"),
+    ("/practices/?theme=human-capital-labour-mobility&country=PHL", 13, "Filters:"),
+    ("/practices/?theme=gender&country=ATA", 10, "No practice matches"),
+    ("/themes/", 1, "Human capital development and labour mobility"),
+    ("/themes/gender/", 7, "Gender"),
+    ("/meetings/", 1, "First meeting of the Global Forum"),
+    ("/meetings/gfmd-2007/", 9, "Roundtables and sessions"),
+    ("/roundtables/gfmd-2007-roundtable-2/", 7, "Remittances and other diaspora resources"),
+    ("/sessions/gfmd-2007-session-2-1/", 12, "Improving the formalization of transfers"),
+    ("/recommendations/", 9, "Recommendations"),
+    ("/recommendations/?roundtable=2&status=proposed", 10, "Roundtable: Roundtable 2"),
+    ("/rcps/", 3, "Regional consultative processes"),
+    ("/rcps/colombo-process/", 7, "Colombo"),
+    ("/countries/", 1, "South-eastern Asia"),
+    ("/countries/phl/", 5, "Philippines"),
+    ("/organisations/", 1, "International Organization for Migration"),
+    ("/organisations/iom/", 6, "International Organization for Migration"),
+    ("/sources/", 1, "A/63/269"),
+    ("/sources/brussels-report/", 2, "What it contributed"),
+    ("/search/?q=remittances", 11, "result"),
+]
+
+
+@pytest.mark.parametrize(("url", "queries", "text"), PAGES)
+def test_page_renders_with_pinned_queries(client, django_assert_num_queries, url, queries, text):
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert text in body
+    assert body.count("<h1") == 1
+
+
+@pytest.mark.parametrize("url", ["/practices/", "/recommendations/", "/rcps/"])
+def test_list_query_count_does_not_depend_on_page_size(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for page_size_url in (url, f"{url}?page=1"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page_size_url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_practice_detail_shows_where_it_comes_from(client):
+    from practices.models import Practice
+
+    practice = Practice.objects.published().filter(citations__isnull=False).first()
+    response = client.get(practice.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Where this comes from" in body
+    citation = practice.citations.first()
+    assert citation.locator in body
+    assert f"lines {citation.line_start}" in body or f"line {citation.line_start}" in body
+    assert "Cite this page" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/practices/?country=XXX", "Unknown value &#x27;XXX&#x27;"),
+        ("/practices/?scope=galactic", "Allowed: national"),
+        ("/practices/?start_year_min=abc", "Enter a whole number"),
+        ("/practices/?theme=no-such-theme", "Unknown value"),
+        ("/recommendations/?status=lost", "Allowed: proposed"),
+        ("/recommendations/?session=9.9", "Unknown value"),
+        ("/rcps/?region=moon", "Allowed: africa"),
+        ("/search/?q=" + "x" * 201, "too long"),
+    ],
+)
+def test_bad_parameters_get_a_clear_400(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/practices/no-such-practice/",
+        "/sessions/no-such-session/",
+        "/countries/xyz/",
+        "/practices/?page=999",
+        "/practices/?page=abc",
+        "/nowhere/",
+    ],
+)
+def test_unknown_records_are_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+
+
+def test_facet_counts_match_filtered_results(client):
+    from practices.models import Practice
+
+    response = client.get("/practices/")
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    for value in facets["scope"].values:
+        assert value.count == Practice.objects.published().filter(scope=value.value).count()
+
+
+def test_chip_removes_its_filter(client):
+    response = client.get("/practices/", {"scope": ["national", "bilateral"]})
+    chips = response.context["chips"]
+    assert [chip.label for chip in chips] == ["Scope: National", "Scope: Bilateral"]
+    assert chips[0].remove_url == "?scope=bilateral"
+
+
+def test_search_highlights_and_groups(client):
+    response = client.get("/search/", {"q": "remittance"})
+    body = response.content.decode()
+    assert "<mark>" in body
+    kinds = [group.kind for group in response.context["groups"] if group.total]
+    assert "session" in kinds and "practice" in kinds
+
+
+def test_search_is_accent_insensitive(client):
+    response = client.get("/search/", {"q": "Soderkoping"})
+    groups = {group.kind: group for group in response.context["groups"]}
+    assert groups["rcp"].total >= 1
+
+
+def test_links_are_reversible():
+    assert reverse("practice-detail", args=["x"]) == "/practices/x/"
