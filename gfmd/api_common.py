@@ -57,18 +57,6 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
             return self.list_serializer_class
         return self.detail_serializer_class
 
-    @property
-    def paginator(self):
-        # A CSV download holds every matching row, not one page.
-        if (
-            getattr(self.request, "accepted_renderer", None)
-            and self.request.accepted_renderer.format == "csv"
-        ):
-            return None
-        return super().paginator
-
-    def perform_create(self, serializer):
-        serializer.save()
 
 
 class StrictModelSerializer(serializers.ModelSerializer):
