@@ -58,7 +58,6 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
         return self.detail_serializer_class
 
 
-
 class StrictModelSerializer(serializers.ModelSerializer):
     """Writes validated like the admin: the model's full_clean, constraints included."""
 

@@ -14,14 +14,31 @@ from practices.models import Practice
 pytestmark = pytest.mark.django_db
 
 RESOURCES = [
-    "countries", "organisations", "sources", "themes", "meetings", "roundtables", "sessions",
-    "participations", "recommendations", "practices", "rcps",
+    "countries",
+    "organisations",
+    "sources",
+    "themes",
+    "meetings",
+    "roundtables",
+    "sessions",
+    "participations",
+    "recommendations",
+    "practices",
+    "rcps",
 ]
 
 # resource, queries for a list page: count + rows + one per prefetched relation
 LIST_QUERIES = {
-    "countries": 2, "organisations": 2, "sources": 1, "themes": 1, "meetings": 2,
-    "roundtables": 1, "sessions": 3, "participations": 2, "recommendations": 4, "practices": 4,
+    "countries": 2,
+    "organisations": 2,
+    "sources": 1,
+    "themes": 1,
+    "meetings": 2,
+    "roundtables": 1,
+    "sessions": 3,
+    "participations": 2,
+    "recommendations": 4,
+    "practices": 4,
     "rcps": 3,
 }
 
@@ -107,7 +124,9 @@ def test_practice_region_filter_matches_countries(api):
     assert data["count"] > 0
     slugs = {p["slug"] for p in data["results"]}
     expected = set(
-        Practice.objects.published().filter(countries__region="africa").values_list("slug", flat=True)
+        Practice.objects.published()
+        .filter(countries__region="africa")
+        .values_list("slug", flat=True)
     )
     assert slugs == expected
 
@@ -162,7 +181,12 @@ def test_bad_parameters_get_400_naming_the_parameter(api, url, param):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/practices/nope/", "/api/v1/sessions/9.9/", "/api/v1/countries/zzz/", "/api/v1/practices/?page=999"],
+    [
+        "/api/v1/practices/nope/",
+        "/api/v1/sessions/9.9/",
+        "/api/v1/countries/zzz/",
+        "/api/v1/practices/?page=999",
+    ],
 )
 def test_unknown_records_are_404(api, url):
     assert api.get(url).status_code == 404
@@ -195,16 +219,29 @@ def test_anonymous_writes_are_refused(api):
 def test_staff_write_is_validated(staff_api):
     bad = staff_api.post(
         "/api/v1/practices/",
-        {"slug": "new-practice", "title": "New", "summary": "S", "scope": "cosmic", "type": "policy",
-         "themes": ["gender"]},
+        {
+            "slug": "new-practice",
+            "title": "New",
+            "summary": "S",
+            "scope": "cosmic",
+            "type": "policy",
+            "themes": ["gender"],
+        },
         format="json",
     )
     assert bad.status_code == 400
     assert "scope" in bad.json()
     good = staff_api.post(
         "/api/v1/practices/",
-        {"slug": "new-practice", "title": "New", "summary": "S", "scope": "national",
-         "type": "policy", "themes": ["gender"], "countries": ["PHL"]},
+        {
+            "slug": "new-practice",
+            "title": "New",
+            "summary": "S",
+            "scope": "national",
+            "type": "policy",
+            "themes": ["gender"],
+            "countries": ["PHL"],
+        },
         format="json",
     )
     assert good.status_code == 201, good.json()
@@ -225,7 +262,17 @@ def test_schema_and_docs(api):
     paths = schema.json()["paths"]
     assert "/api/v1/practices/" in paths
     params = {p["name"] for p in paths["/api/v1/practices/"]["get"]["parameters"]}
-    assert {"theme", "country", "region", "scope", "type", "session", "rcp", "q", "ordering"} <= params
+    assert {
+        "theme",
+        "country",
+        "region",
+        "scope",
+        "type",
+        "session",
+        "rcp",
+        "q",
+        "ordering",
+    } <= params
     docs = api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()

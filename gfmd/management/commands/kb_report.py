@@ -1,0 +1,54 @@
+"""Counts per entity, and the records that lack a citation or a summary."""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand
+
+from gfmd.models import Citation
+
+# model label -> the text field that must not be empty
+SUMMARY_FIELDS = {
+    "roundtables.meeting": "summary",
+    "roundtables.roundtable": "background",
+    "roundtables.session": "summary",
+    "roundtables.horizontalissue": "summary",
+    "roundtables.topic": "summary",
+    "roundtables.recommendation": "text",
+    "practices.practice": "summary",
+    "rcps.rcp": "narrative",
+}
+CITED = [*SUMMARY_FIELDS, "roundtables.participation"]
+
+
+def gaps():
+    """(label, record, what is missing) for every cited model."""
+    for label in CITED:
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        cited = set(
+            Citation.objects.filter(content_type=content_type).values_list("object_id", flat=True)
+        )
+        field = SUMMARY_FIELDS.get(label)
+        for record in model._default_manager.all():
+            if record.pk not in cited:
+                yield label, record, "no citation"
+            if field and not getattr(record, field).strip():
+                yield label, record, f"empty {field}"
+
+
+class Command(BaseCommand):
+    help = "Report how many records of each kind the knowledge base holds, and what they lack."
+
+    def handle(self, *args, **options):
+        for app in ("gfmd", "roundtables", "practices", "rcps"):
+            for model in apps.get_app_config(app).get_models():
+                self.stdout.write(
+                    f"{model._meta.label_lower:32} {model._default_manager.count():6}"
+                )
+        problems = list(gaps())
+        if problems:
+            self.stdout.write(self.style.WARNING(f"\n{len(problems)} records need attention:"))
+            for label, record, what in problems:
+                self.stdout.write(f"  {label} {record.natural_key()}: {what}")
+        else:
+            self.stdout.write(self.style.SUCCESS("\nEvery record has a citation and a summary."))
