@@ -6,12 +6,15 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write_serializer_for
 from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
 from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.models import Country, Organisation, SourceDocument
+from gfmd.site_search import KIND_NAMES, search_all
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -43,9 +46,11 @@ class CountryDetailSerializer(CountrySerializer):
     class Meta(CountrySerializer.Meta):
         fields = [*CountrySerializer.Meta.fields, "practices", "rcps"]
 
+    @extend_schema_field(PracticeRef(many=True))
     def get_practices(self, country):
         return PracticeRef(country.published_practices, many=True, context=self.context).data
 
+    @extend_schema_field(RCPRef(many=True))
     def get_rcps(self, country):
         return RCPRef(country.rcps.all(), many=True, context=self.context).data
 
@@ -74,7 +79,7 @@ class CountryViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
 class OrganisationSerializer(serializers.ModelSerializer):
     url = LinkField("api:organisation-detail")
     web_url = WebLinkField()
-    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True)
+    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -169,4 +174,55 @@ def build_router() -> DefaultRouter:
     router.register("recommendations", RecommendationViewSet, basename="recommendation")
     router.register("practices", PracticeViewSet, basename="practice")
     router.register("rcps", RCPViewSet, basename="rcp")
+    router.register("search", SearchViewSet, basename="search")
     return router
+
+
+class SearchHitSerializer(serializers.Serializer):
+    title = serializers.CharField(source="heading")
+    snippet = serializers.CharField()
+    web_url = WebLinkField()
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    hits = SearchHitSerializer(many=True)
+
+
+class SearchParams(serializers.Serializer):
+    q = serializers.CharField(max_length=200, help_text="Words to find; websearch syntax.")
+    kind = serializers.MultipleChoiceField(
+        choices=KIND_NAMES, required=False, help_text="Limit to these kinds of record."
+    )
+    per_kind = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
+
+
+class SearchViewSet(viewsets.ViewSet):
+    """One search across practices, recommendations, sessions, RCPs, organisations and countries;
+    results grouped by kind with highlighted snippets (<mark>)."""
+
+    @extend_schema(
+        parameters=[SearchParams], responses={200: SearchGroupSerializer(many=True)}
+    )
+    def list(self, request):
+        params = SearchParams(
+            data={
+                "q": request.query_params.get("q", ""),
+                "kind": request.query_params.getlist("kind"),
+                **(
+                    {"per_kind": request.query_params["per_kind"]}
+                    if "per_kind" in request.query_params
+                    else {}
+                ),
+            }
+        )
+        params.is_valid(raise_exception=True)
+        groups = search_all(
+            params.validated_data["q"],
+            kinds=sorted(params.validated_data.get("kind") or []) or None,
+            per_kind=params.validated_data.get("per_kind", 10),
+        )
+        data = SearchGroupSerializer(groups, many=True, context={"request": request}).data
+        return Response(data)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class LinkField(serializers.Field):
     """The API URL of a record, from its view name and the attribute that keys it."""
 
@@ -24,6 +27,7 @@ class LinkField(serializers.Field):
         return reverse(self.view_name, args=[value], request=self.context.get("request"))
 
 
+@extend_schema_field(OpenApiTypes.URI)
 class WebLinkField(serializers.Field):
     def __init__(self, **kwargs):
         kwargs["source"] = "*"

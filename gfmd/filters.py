@@ -5,6 +5,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import DataError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from gfmd.models import Country, Organisation, OrganisationKind, Region
 
@@ -31,6 +34,12 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
         self.normalise = normalise
         super().__init__(*args, **kwargs)
 
+    def _exists(self, value) -> bool:
+        try:
+            return self.queryset.filter(**{self.to_field_name: value}).exists()
+        except (ValueError, TypeError, DataError):
+            return False
+
     def clean(self, value):
         if value and self.normalise:
             value = [self.normalise(v) for v in value]
@@ -38,21 +47,18 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
             return super().clean(value)
         except ValidationError as exc:
             if exc.code in {"invalid_choice", "invalid_pk_value"}:
-                known = set(
-                    str(v)
-                    for v in self.queryset.filter(
-                        **{f"{self.to_field_name}__in": [v for v in value if "\x00" not in str(v)]}
-                    ).values_list(self.to_field_name, flat=True)
-                )
-                unknown = [v for v in value if str(v) not in known]
+                unknown = [v for v in value if not self._exists(v)]
                 shown = ", ".join(repr(v)[:40] for v in unknown[:3])
                 hint = f" Use {self.example}." if self.example else ""
                 raise ValidationError(
-                    f"Unknown value {shown}.{hint}", code="invalid_choice"
+                    "Unknown value %(shown)s.%(hint)s",
+                    code="invalid_choice",
+                    params={"shown": shown, "hint": hint},
                 ) from None
             raise
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class KeyMultipleFilter(django_filters.ModelMultipleChoiceFilter):
     """Records chosen by a key (slug, code, ISO code); matches any of them."""
 
@@ -72,7 +78,9 @@ class ChoicesField(forms.MultipleChoiceField):
                 allowed = ", ".join(key for key, _ in self.choices)
                 bad = next((v for v in value if not self.valid_value(v)), "")
                 raise ValidationError(
-                    f"Unknown value {str(bad)[:40]!r}. Allowed: {allowed}.", code="invalid_choice"
+                    "Unknown value %(bad)s. Allowed: %(allowed)s.",
+                    code="invalid_choice",
+                    params={"bad": repr(str(bad)[:40]), "allowed": allowed},
                 ) from None
             raise
 

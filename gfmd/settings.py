@@ -169,6 +169,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "gfmd.models.OrganisationKind",
+        "CountryRegionEnum": "gfmd.models.Region",
+        "ThemeKindEnum": "practices.models.ThemeKind",
+        "MeetingKindEnum": "roundtables.models.MeetingKind",
+        "RCPRegionEnum": "rcps.models.RCPRegion",
+    },
 }
 
 LOGGING = {

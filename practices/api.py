@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from gfmd.api_common import CuratedViewSet, write_serializer_for
 from gfmd.api_refs import (
@@ -17,12 +20,13 @@ from gfmd.api_refs import (
     ThemeRef,
     WebLinkField,
 )
+from practices.facets import practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = LinkField("api:theme-detail")
     web_url = WebLinkField()
 
@@ -46,6 +50,7 @@ class ThemeDetailSerializer(ThemeSerializer):
             "recommendations",
         ]
 
+    @extend_schema_field(PracticeRef(many=True))
     def get_practices(self, theme):
         return PracticeRef(theme.published_practices, many=True, context=self.context).data
 
@@ -107,6 +112,19 @@ class PracticeDetailSerializer(PracticeSerializer):
         ]
 
 
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class FacetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    values = FacetValueSerializer(many=True)
+
+
 class PracticeViewSet(CuratedViewSet):
     """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
     start_year_min/max; `q` searches; `ordering` sorts."""
@@ -122,3 +140,12 @@ class PracticeViewSet(CuratedViewSet):
 
     def detail_queryset(self):
         return Practice.objects.published().for_detail()
+
+    @extend_schema(responses={200: FacetSerializer(many=True)})
+    @action(detail=False, pagination_class=None)
+    def facets(self, request):
+        """How many of the matching practices have each facet value (same filters as the list)."""
+        matching = self.filter_queryset(self.list_queryset())
+        selected = {name: request.query_params.getlist(name) for name in request.query_params}
+        facets = practice_facets(matching, selected)
+        return Response(FacetSerializer(facets, many=True).data)

@@ -6,6 +6,7 @@ import re
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gfmd.api_common import CuratedViewSet, write_serializer_for
@@ -33,8 +34,8 @@ SESSION_CODE = re.compile(r"^[0-9]+\.[0-9]+$")
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    host_country = CountryRef(read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    host_country = CountryRef(read_only=True, allow_null=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = LinkField("api:meeting-detail")
     web_url = WebLinkField()
 
@@ -96,10 +97,12 @@ class MeetingViewSet(CuratedViewSet):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    session = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    roundtable = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    country = CountryRef(read_only=True)
-    organisation = OrganisationRef(read_only=True)
+    session = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    roundtable = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
+    country = CountryRef(read_only=True, allow_null=True)
+    organisation = OrganisationRef(read_only=True, allow_null=True)
 
     class Meta:
         model = Participation
@@ -202,6 +205,7 @@ class SessionDetailSerializer(SessionSerializer):
             "citations",
         ]
 
+    @extend_schema_field(PracticeRef(many=True))
     def get_practices(self, session):
         return PracticeRef(session.published_practices, many=True, context=self.context).data
 
@@ -241,8 +245,10 @@ class SessionViewSet(CuratedViewSet):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    session = SessionRef(read_only=True)
-    horizontal_issue = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    session = SessionRef(read_only=True, allow_null=True)
+    horizontal_issue = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     actors = ActorRef(many=True, read_only=True)
     themes = ThemeRef(many=True, read_only=True)
     url = LinkField("api:recommendation-detail")

@@ -282,3 +282,36 @@ def test_list_query_count_fixed_for_csv(api):
     with CaptureQueriesContext(connection) as queries:
         api.get("/api/v1/practices/", {"format": "csv"})
     assert len(queries) == 3
+
+
+def test_schema_generates_without_warnings_and_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+    assert (tmp_path / "s.yaml").stat().st_size > 10_000
+
+
+def test_search_endpoint_groups_by_kind(api):
+    data = api.get("/api/v1/search/", {"q": "Soderkoping"}).json()
+    groups = {group["kind"]: group for group in data}
+    assert groups["rcp"]["total"] >= 1
+    assert groups["rcp"]["hits"][0]["web_url"].startswith("http://testserver/rcps/")
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({}, "q"), ({"q": "x", "kind": "bogus"}, "kind"), ({"q": "x", "per_kind": "0"}, "per_kind")],
+)
+def test_search_endpoint_rejects_bad_input(api, params, field):
+    response = api.get("/api/v1/search/", params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_facets_follow_the_filters(api):
+    facets = {f["name"]: f for f in api.get("/api/v1/practices/facets/", {"scope": "national"}).json()}
+    assert [v["value"] for v in facets["scope"]["values"]] == ["national"]
+    assert facets["scope"]["values"][0]["selected"] is True
+    national = api.get("/api/v1/practices/", {"scope": "national"}).json()["count"]
+    assert facets["scope"]["values"][0]["count"] == national
+    assert api.get("/api/v1/practices/facets/", {"scope": "zz"}).status_code == 400
