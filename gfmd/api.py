@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
 from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -203,9 +203,7 @@ class SearchViewSet(viewsets.ViewSet):
     """One search across practices, recommendations, sessions, RCPs, organisations and countries;
     results grouped by kind with highlighted snippets (<mark>)."""
 
-    @extend_schema(
-        parameters=[SearchParams], responses={200: SearchGroupSerializer(many=True)}
-    )
+    @extend_schema(parameters=[SearchParams], responses={200: SearchGroupSerializer(many=True)})
     def list(self, request):
         params = SearchParams(
             data={

@@ -98,9 +98,7 @@ class MeetingViewSet(CuratedViewSet):
 
 class ParticipationSerializer(serializers.ModelSerializer):
     session = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    roundtable = serializers.SlugRelatedField(
-        slug_field="number", read_only=True, allow_null=True
-    )
+    roundtable = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     country = CountryRef(read_only=True, allow_null=True)
     organisation = OrganisationRef(read_only=True, allow_null=True)
 

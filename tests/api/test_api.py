@@ -43,14 +43,14 @@ LIST_QUERIES = {
 }
 
 DETAILS = [
-    ("/api/v1/practices/{practice}/", 10),
-    ("/api/v1/sessions/1.1/", 12),
-    ("/api/v1/sessions/gfmd-2007-session-1-1/", 12),
+    ("/api/v1/practices/malawi-health-worker-retention/", 9),
+    ("/api/v1/sessions/1.1/", 11),
+    ("/api/v1/sessions/gfmd-2007-session-1-1/", 11),
     ("/api/v1/countries/phl/", 5),
     ("/api/v1/countries/PHL/", 5),
-    ("/api/v1/rcps/colombo-process/", 7),
-    ("/api/v1/themes/gender/", 7),
-    ("/api/v1/meetings/gfmd-2007/", 5),
+    ("/api/v1/rcps/colombo-process/", 6),
+    ("/api/v1/themes/gender/", 6),
+    ("/api/v1/meetings/gfmd-2007/", 4),
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
     ("/api/v1/organisations/iom/", 2),
 ]
@@ -84,10 +84,8 @@ def test_list_query_count_is_fixed_whatever_the_page_size(api, resource, django_
 
 @pytest.mark.parametrize(("template", "queries"), DETAILS)
 def test_detail_with_citations_at_pinned_queries(api, template, queries, django_assert_num_queries):
-    practice = Practice.objects.published().first()
-    url = template.format(practice=practice.slug)
     with django_assert_num_queries(queries):
-        response = api.get(url)
+        response = api.get(template)
     assert response.status_code == 200
     assert "citations" in response.json() or "practices" in response.json()
 
@@ -309,7 +307,9 @@ def test_search_endpoint_rejects_bad_input(api, params, field):
 
 
 def test_facets_follow_the_filters(api):
-    facets = {f["name"]: f for f in api.get("/api/v1/practices/facets/", {"scope": "national"}).json()}
+    facets = {
+        f["name"]: f for f in api.get("/api/v1/practices/facets/", {"scope": "national"}).json()
+    }
     assert [v["value"] for v in facets["scope"]["values"]] == ["national"]
     assert facets["scope"]["values"][0]["selected"] is True
     national = api.get("/api/v1/practices/", {"scope": "national"}).json()["count"]

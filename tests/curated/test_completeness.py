@@ -18,6 +18,10 @@ SESSIONS = {
 
 # session -> participants by role, as the report lists them
 PEOPLE = {
+    "1.1": {"chair": 1, "co_chair": 1, "speaker": 2, "discussant": 1, "rapporteur": 1},
+    "1.2": {"chair": 1, "co_chair": 1, "speaker": 1, "discussant": 1, "rapporteur": 1},
+    "1.3": {"chair": 1, "speaker": 3, "discussant": 1, "rapporteur": 1},
+    "1.4": {"chair": 1, "co_chair": 1, "speaker": 1, "discussant": 2, "rapporteur": 1},
     "2.1": {"chair": 1, "speaker": 1, "discussant": 2, "rapporteur": 1},
     "2.2": {"chair": 1, "speaker": 1, "discussant": 2, "rapporteur": 1},
     "2.3": {"chair": 1, "speaker": 1, "discussant": 2, "rapporteur": 1},
@@ -30,6 +34,10 @@ PEOPLE = {
 
 # numbered recommendations and proposed actions of each session
 RECOMMENDATIONS = {
+    "1.1": 2,
+    "1.2": 1,
+    "1.3": 4,
+    "1.4": 2,
     "2.1": 5,
     "2.2": 4,
     "2.3": 4,
