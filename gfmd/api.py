@@ -14,6 +14,7 @@ from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write
 from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
 from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.models import Country, Organisation, SourceDocument
+from gfmd.search import suggest
 from gfmd.site_search import KIND_NAMES, search_all
 
 
@@ -191,6 +192,15 @@ class SearchGroupSerializer(serializers.Serializer):
     hits = SearchHitSerializer(many=True)
 
 
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    total = serializers.IntegerField()
+    suggestion = serializers.CharField(
+        allow_null=True, help_text="A corrected query when a word is unknown to the knowledge base."
+    )
+    groups = SearchGroupSerializer(many=True)
+
+
 class SearchParams(serializers.Serializer):
     q = serializers.CharField(max_length=200, help_text="Words to find; websearch syntax.")
     kind = serializers.MultipleChoiceField(
@@ -222,5 +232,12 @@ class SearchViewSet(viewsets.ViewSet):
             kinds=sorted(params.validated_data.get("kind") or []) or None,
             per_kind=params.validated_data.get("per_kind", 10),
         )
-        data = SearchGroupSerializer(groups, many=True, context={"request": request}).data
-        return Response(data)
+        text = params.validated_data["q"]
+        total = sum(group.total for group in groups)
+        result = {
+            "query": text,
+            "total": total,
+            "suggestion": suggest(text),
+            "groups": groups,
+        }
+        return Response(SearchResultSerializer(result, context={"request": request}).data)

@@ -91,3 +91,67 @@ class SearchableQuerySet:
             .annotate(search_rank=SearchRank(F("search_vector"), query))
             .order_by("-search_rank", *self.model._meta.ordering)
         )
+
+
+# Where the vocabulary for "did you mean" comes from: unstemmed words of titles and summaries.
+VOCABULARY_SOURCES = (
+    ("practices_practice", ("title", "summary")),
+    ("roundtables_session", ("title", "summary")),
+    ("roundtables_recommendation", ("title",)),
+    ("rcps_rcp", ("name", "short_name", "acronym", "narrative")),
+    ("gfmd_organisation", ("name", "acronym")),
+    ("gfmd_country", ("name",)),
+)
+VOCABULARY_CACHE_KEY = "search:vocabulary"
+VOCABULARY_SECONDS = 3600
+
+
+def vocabulary() -> dict[str, int]:
+    """Every word of the knowledge base (accent-folded, lower case) with how many records use
+    it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    words = cache.get(VOCABULARY_CACHE_KEY)
+    if words is not None:
+        return words
+    parts = []
+    for table, columns in VOCABULARY_SOURCES:
+        text = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
+        parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}")
+    sql = "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) > 2 AND word ~ '^[a-z]+$'"
+    inner = " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        inner_sql = cursor.mogrify(inner, [ACCENTED, PLAIN] * len(parts))
+        if isinstance(inner_sql, bytes):
+            inner_sql = inner_sql.decode()
+        cursor.execute(sql, [inner_sql])
+        words = dict(cursor.fetchall())
+    cache.set(VOCABULARY_CACHE_KEY, words, VOCABULARY_SECONDS)
+    return words
+
+
+def suggest(text: str) -> str | None:
+    """A corrected query when some of its words are unknown to the knowledge base and a close,
+    common word exists ("remitances" -> "remittances"); None when nothing better is known."""
+    import difflib
+    import re
+
+    words = vocabulary()
+    if not words:
+        return None
+    changed = False
+    corrected = []
+    for token in re.findall(r"[\w'-]+|\S", clean_query(text)):
+        plain = token.lower()
+        if not plain.isalpha() or plain in words or plain in {"or", "and"} or len(plain) < 4:
+            corrected.append(token)
+            continue
+        close = difflib.get_close_matches(plain, words.keys(), n=5, cutoff=0.75)
+        if close:
+            best = max(close, key=lambda w: (difflib.SequenceMatcher(None, plain, w).ratio(), words[w]))
+            corrected.append(best)
+            changed = True
+        else:
+            corrected.append(token)
+    return " ".join(corrected) if changed else None

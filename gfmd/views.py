@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.search import clean_query
+from gfmd.search import clean_query, suggest
 from gfmd.site_search import search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
@@ -60,6 +60,7 @@ class SearchView(TemplateView):
         elif clean_query(text):
             context["groups"] = search_all(text)
             context["total"] = sum(group.total for group in context["groups"])
+            context["suggestion"] = suggest(text)
         return self.render_to_response(context, status=status)
 
 

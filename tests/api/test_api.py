@@ -291,7 +291,7 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
 def test_search_endpoint_groups_by_kind(api):
     data = api.get("/api/v1/search/", {"q": "Soderkoping"}).json()
-    groups = {group["kind"]: group for group in data}
+    groups = {group["kind"]: group for group in data["groups"]}
     assert groups["rcp"]["total"] >= 1
     assert groups["rcp"]["hits"][0]["web_url"].startswith("http://testserver/rcps/")
 
@@ -315,3 +315,8 @@ def test_facets_follow_the_filters(api):
     national = api.get("/api/v1/practices/", {"scope": "national"}).json()["count"]
     assert facets["scope"]["values"][0]["count"] == national
     assert api.get("/api/v1/practices/facets/", {"scope": "zz"}).status_code == 400
+
+
+def test_search_suggests_a_spelling(api):
+    data = api.get("/api/v1/search/", {"q": "remitances"}).json()
+    assert data["suggestion"] == "remittances"
