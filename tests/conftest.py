@@ -18,14 +18,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _warm_content_types(django_db_blocker):
-    """Citations find their records through content types, which Django caches per process.
-    Warm the cache so query counts are those of a running site, whatever the test order."""
+def _warm_caches(django_db_blocker):
+    """Citations find their records through content types, which Django caches per process, and
+    search suggestions use a cached vocabulary. Warm both so query counts are those of a running
+    site, whatever the test order."""
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
+    from gfmd.search import vocabulary
+
     with django_db_blocker.unblock():
         ContentType.objects.get_for_models(*apps.get_models())
+        vocabulary()  # cached for an hour on a running site
 
 
 @pytest.fixture(autouse=True)
