@@ -37,6 +37,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from gfmd.models import Citation, FixtureLoad, SourceDocument
 
@@ -62,6 +63,7 @@ class LoadReport:
     files_skipped: list[str] = field(default_factory=list)
     records: int = 0
     created: int = 0
+    removed: int = 0
 
 
 class _DryRun(Exception):
@@ -104,27 +106,48 @@ def load_directory(
 
 
 def _load_files(root, paths, force, progress, report) -> None:
+    """Load the changed files, then remove the records a changed file no longer lists (unless
+    another file now lists them: a record may move from one file to another)."""
+    listed: set[tuple[str, int]] = set()
+    dropped: set[tuple[str, int]] = set()
     for path in paths:
         relative = path.relative_to(root).as_posix()
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         previous = FixtureLoad.objects.filter(path=relative).first()
         if previous and previous.sha256 == digest and not force:
+            listed |= {tuple(key) for key in previous.keys}
             report.files_skipped.append(relative)
             if progress:
                 progress(f"{relative}: unchanged, skipped")
             continue
         loader = Loader(relative)
         loader.load_text(raw.decode("utf-8"))
+        keys = {(label, pk) for label, pk in loader.top_level}
+        listed |= keys
+        if previous:
+            dropped |= {tuple(key) for key in previous.keys} - keys
         FixtureLoad.objects.update_or_create(
-            path=relative, defaults={"sha256": digest, "records": loader.records}
+            path=relative,
+            defaults={"sha256": digest, "records": loader.records, "keys": sorted(keys)},
         )
         report.files_loaded.append(relative)
         report.records += loader.records
         report.created += loader.created
         if progress:
             progress(f"{relative}: {loader.records} records ({loader.created} new)")
-    return report
+    for label, pk in sorted(dropped - listed):
+        try:
+            apps.get_model(label)._default_manager.filter(pk=pk).delete()
+        except ProtectedError as exc:
+            blocking = ", ".join(sorted(str(obj) for obj in exc.protected_objects)[:5])
+            raise CuratedDataError(
+                f"{label} {pk} is no longer in any file but cannot be removed: {blocking} "
+                "still refer to it"
+            ) from None
+        report.removed += 1
+        if progress:
+            progress(f"removed {label} {pk}: no file lists it any more")
 
 
 class Loader:
@@ -132,6 +155,7 @@ class Loader:
         self.source = source
         self.records = 0
         self.created = 0
+        self.top_level: list[tuple[str, int]] = []
         self._documents: dict[str, SourceDocument] = {}
 
     def load_text(self, text: str) -> None:
@@ -153,7 +177,8 @@ class Loader:
                 model = apps.get_model(label)
             except (LookupError, ValueError):
                 raise CuratedDataError(f"{where}: unknown model '{label}'") from None
-            self.load_record(model, record, where=where)
+            instance = self.load_record(model, record, where=where)
+            self.top_level.append((model._meta.label_lower, instance.pk))
 
     def load_record(
         self,

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet
+from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 SlugQuerySet = NaturalKeyQuerySet
+
+
+class VersionedModel(NaturalKeyModel):
+    """A record whose every save is kept in its history and counted in `version`, so that an edit
+    made from an out-of-date copy can be refused instead of silently overwriting another."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(inherit=True, excluded_fields=["search"])
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
 
 
 class Region(models.TextChoices):
@@ -56,7 +74,7 @@ def _participations():
     return Participation.objects.all()
 
 
-class Country(NaturalKeyModel):
+class Country(VersionedModel):
     """A state of ISO 3166-1, with its UN M49 region and sub-region."""
 
     natural_key_fields = ("iso3",)
@@ -67,6 +85,7 @@ class Country(NaturalKeyModel):
         "aliases": "B",
         "subregion": "C",
     }
+    search = search_field(search_weights)
 
     iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
     iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
@@ -83,12 +102,14 @@ class Country(NaturalKeyModel):
         help_text="Other names the documents use, one per line ('UK', 'Cote d'Ivoire').",
     )
 
-    objects = CountryQuerySet.as_manager()
+    objects = searchable_manager(CountryQuerySet)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
         indexes = [
+            # full-text search: Country.objects.search()
+            GinIndex(fields=["search"], name="country_search_idx"),
             # country index pages group by region and sub-region
             models.Index(fields=["region", "subregion"], name="country_region_idx"),
         ]
@@ -131,8 +152,9 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         return self.select_related("country")
 
 
-class Organisation(NaturalKeyModel):
+class Organisation(VersionedModel):
     search_weights = {"name": "A", "acronym": "A", "description": "B"}
+    search = search_field(search_weights)
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=255, help_text="Full name, as the documents spell it.")
@@ -151,9 +173,13 @@ class Organisation(NaturalKeyModel):
     curator_note = models.TextField(blank=True)
     citations = GenericRelation("gfmd.Citation")
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = searchable_manager(OrganisationQuerySet)
 
     class Meta:
+        indexes = [
+            # full-text search: Organisation.objects.search()
+            GinIndex(fields=["search"], name="organisation_search_idx"),
+        ]
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -168,7 +194,7 @@ class Organisation(NaturalKeyModel):
         return reverse("organisation-detail", args=[self.slug])
 
 
-class SourceDocument(NaturalKeyModel):
+class SourceDocument(VersionedModel):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
     short_title = models.CharField(max_length=120, blank=True)
@@ -217,6 +243,7 @@ class Citation(models.Model):
     line_end = models.PositiveIntegerField(help_text="Last line of the seed file cited.")
     excerpt = models.TextField(help_text="Verbatim words from those lines, at most about 40.")
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["content_type", "object_id", "order", "line_start"]
@@ -241,20 +268,7 @@ class Citation(models.Model):
         return f"lines {self.line_start}-{self.line_end}"
 
 
-class FixtureLoad(models.Model):
-    """The last version of each curated data file loaded, so unchanged files are not reloaded
-    over curators' edits."""
-
-    path = models.CharField(max_length=255, unique=True)
-    sha256 = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now=True)
-    records = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return self.path
-
-
-class CuratedModel(NaturalKeyModel):
+class CuratedModel(VersionedModel):
     """A record a curator keeps: it carries citations and a note on where the sources disagree."""
 
     curator_note = models.TextField(
@@ -265,3 +279,19 @@ class CuratedModel(NaturalKeyModel):
 
     class Meta:
         abstract = True
+
+
+class FixtureLoad(models.Model):
+    """The last version of each curated data file loaded, so unchanged files are not reloaded
+    over curators' edits."""
+
+    path = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+    records = models.PositiveIntegerField(default=0)
+    keys = models.JSONField(
+        default=list, help_text="[model label, primary key] of each top-level record of the file."
+    )
+
+    def __str__(self) -> str:
+        return self.path

@@ -78,19 +78,38 @@ def rank(vector, query: SearchQuery) -> SearchRank:
 
 
 class SearchableQuerySet:
-    """Mixin for querysets of models that declare `search_weights`: {field: weight}."""
+    """Mixin for querysets of models with a stored `search` vector (see `search_field`)."""
 
     def search(self, text: str):
-        query = search_query(text)
         if not clean_query(text):
             return self.none()
-        vector = weighted_vector(self.model.search_weights)
+        query = search_query(text)
         return (
-            self.annotate(search_vector=vector)
-            .filter(search_vector=query)
-            .annotate(search_rank=SearchRank(F("search_vector"), query))
+            self.filter(search=query)
+            .annotate(search_rank=SearchRank(F("search"), query))
             .order_by("-search_rank", *self.model._meta.ordering)
         )
+
+
+def search_field(weights: dict[str, str]):
+    """The stored, weighted, accent-folded search vector of a model, kept current by PostgreSQL
+    itself (a generated column), for a GIN index to serve `SearchableQuerySet.search()`."""
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db import models
+
+    return models.GeneratedField(
+        expression=weighted_vector(weights),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        editable=False,
+    )
+
+
+class SearchableManager:
+    """Manager mixin: lists never fetch the search vector, which only the database reads."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search")
 
 
 # Where the vocabulary for "did you mean" comes from: unstemmed words of titles and summaries.
@@ -149,9 +168,19 @@ def suggest(text: str) -> str | None:
             continue
         close = difflib.get_close_matches(plain, words.keys(), n=5, cutoff=0.75)
         if close:
-            best = max(close, key=lambda w: (difflib.SequenceMatcher(None, plain, w).ratio(), words[w]))
+            best = max(
+                close, key=lambda w: (difflib.SequenceMatcher(None, plain, w).ratio(), words[w])
+            )
             corrected.append(best)
             changed = True
         else:
             corrected.append(token)
     return " ".join(corrected) if changed else None
+
+
+def searchable_manager(queryset_class):
+    """A manager for `queryset_class` that defers the search vector."""
+    from django.db import models
+
+    base = models.Manager.from_queryset(queryset_class)
+    return type(f"{queryset_class.__name__}Manager", (SearchableManager, base), {})()

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "axes",
+    "csp",
+    "simple_history",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -72,6 +75,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gfmd.db_router.PinAfterWriteMiddleware",
+    "gfmd.health.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -79,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gfmd.urls"
@@ -100,17 +109,62 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    _primary_url = os.environ["DATABASE_URL"]
 else:
     try:
-        _url = embedded_db.start(embedded_db.default_data_dir(BASE_DIR))
+        _primary_url = embedded_db.start(embedded_db.default_data_dir(BASE_DIR))
     except embedded_db.EmbeddedDatabaseError as exc:
         raise SystemExit(str(exc)) from None
-    DATABASES = {"default": dj_database_url.parse(_url)}
-DATABASES["default"].setdefault("OPTIONS", {})
+
+# Django 5.2's psycopg connection pool: on by default in production, off under runserver/tests.
+DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url)
+    config["CONN_HEALTH_CHECKS"] = True
+    if DATABASE_POOL:
+        # A pooled connection is checked before use, so a restarted server is survived.
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 8, "timeout": 5, "check": _check}}
+    return config
+
+
+def _check(connection) -> None:
+    from psycopg_pool import ConnectionPool
+
+    ConnectionPool.check_connection(connection)
+
+
+DATABASES = {"default": _database(_primary_url)}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GFMD_TEST_DATABASE") or None}
+# Read replicas, comma-separated URLs; see gfmd.db_router.
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    DATABASES[f"replica{_index}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["gfmd.db_router.PrimaryReplicaRouter"]
+
+# Cache and sessions in Redis when REDIS_URL is set, so app servers share them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gfmd",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an account and address out of the admin after 5 failed logins, for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,6 +230,38 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "roundtables.models.MeetingKind",
         "RCPRegionEnum": "rcps.models.RCPRegion",
     },
+}
+
+# Security headers. Behind a proxy that terminates TLS, X-Forwarded-Proto tells Django the scheme.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Content-Security-Policy: nothing from other origins. Styles allow inline attributes, which the
+# admin and ReDoc use; no page runs an inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 LOGGING = {

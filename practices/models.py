@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet
+from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 
 class ThemeKind(models.TextChoices):
@@ -135,6 +136,7 @@ class Practice(CuratedModel):
     as a good, innovative or promising example."""
 
     search_weights = {"title": "A", "summary": "B", "description": "C", "results": "C"}
+    search = search_field(search_weights)
 
     slug = models.SlugField(max_length=150, unique=True)
     title = models.CharField(max_length=255)
@@ -166,7 +168,7 @@ class Practice(CuratedModel):
         default=False, editable=False, help_text="Generated test data, never real."
     )
 
-    objects = PracticeQuerySet.as_manager()
+    objects = searchable_manager(PracticeQuerySet)
 
     class Meta:
         ordering = ["title"]
@@ -184,6 +186,8 @@ class Practice(CuratedModel):
             ),
         ]
         indexes = [
+            # full-text search: Practice.objects.search()
+            GinIndex(fields=["search"], name="practice_search_idx"),
             # list pages filter published records by scope and type
             models.Index(fields=["published", "scope"], name="practice_scope_idx"),
             models.Index(fields=["published", "type"], name="practice_type_idx"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet
+from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 
 class RCPRegion(models.TextChoices):
@@ -64,6 +65,7 @@ class RCP(CuratedModel):
         "narrative": "B",
         "focus_areas": "C",
     }
+    search = search_field(search_weights)
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=255, help_text="Full name.")
@@ -107,7 +109,7 @@ class RCP(CuratedModel):
     website = models.URLField(blank=True)
     narrative = models.TextField(help_text="The process in your own words.")
 
-    objects = RCPQuerySet.as_manager()
+    objects = searchable_manager(RCPQuerySet)
 
     class Meta:
         ordering = ["name"]
@@ -125,6 +127,8 @@ class RCP(CuratedModel):
             ),
         ]
         indexes = [
+            # full-text search: RCP.objects.search()
+            GinIndex(fields=["search"], name="rcp_search_idx"),
             # the directory filters by region and engagement
             models.Index(fields=["region", "md_engagement"], name="rcp_region_engagement_idx"),
         ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet
+from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 
 class MeetingKind(models.TextChoices):
@@ -218,6 +219,7 @@ class Session(CuratedModel):
         "panel_discussion": "D",
         "general_discussion": "D",
     }
+    search = search_field(search_weights)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sessions")
     roundtable = models.ForeignKey(Roundtable, on_delete=models.PROTECT, related_name="sessions")
@@ -237,7 +239,7 @@ class Session(CuratedModel):
     themes = models.ManyToManyField("practices.Theme", blank=True, related_name="sessions")
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = SessionQuerySet.as_manager()
+    objects = searchable_manager(SessionQuerySet)
 
     class Meta:
         ordering = ["meeting", "order", "code"]
@@ -248,6 +250,8 @@ class Session(CuratedModel):
             ),
         ]
         indexes = [
+            # full-text search: Session.objects.search()
+            GinIndex(fields=["search"], name="session_search_idx"),
             models.Index(fields=["roundtable", "order"], name="session_roundtable_idx"),
         ]
 
@@ -407,6 +411,7 @@ class Recommendation(CuratedModel):
 
     natural_key_fields = ("session", "horizontal_issue", "number")
     search_weights = {"title": "A", "text": "B"}
+    search = search_field(search_weights)
 
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="recommendations"
@@ -435,7 +440,7 @@ class Recommendation(CuratedModel):
         default=False, editable=False, help_text="Generated test data, never real."
     )
 
-    objects = RecommendationQuerySet.as_manager()
+    objects = searchable_manager(RecommendationQuerySet)
 
     class Meta:
         ordering = ["session", "horizontal_issue", "position", "number"]
@@ -460,6 +465,8 @@ class Recommendation(CuratedModel):
             ),
         ]
         indexes = [
+            # full-text search: Recommendation.objects.search()
+            GinIndex(fields=["search"], name="recommendation_search_idx"),
             # the recommendation list filters by follow-up status
             models.Index(fields=["status"], name="recommendation_status_idx"),
         ]

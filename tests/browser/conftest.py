@@ -123,3 +123,9 @@ def page(browser):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def _warm_caches():
+    """Browser tests talk to a server process, not to the test database: nothing to warm (and
+    Playwright's event loop forbids synchronous database calls in this thread)."""

@@ -35,7 +35,7 @@ def table_sizes():
 def test_loading_twice_changes_nothing(tmp_path):
     write(
         tmp_path,
-        "practices/themes.yaml",
+        "practices/themes-loader-test.yaml",
         """
 - model: practices.theme
   slug: loader-theme
@@ -62,7 +62,7 @@ def test_loading_twice_changes_nothing(tmp_path):
 def test_unchanged_file_is_skipped_so_admin_edits_survive(tmp_path):
     write(
         tmp_path,
-        "practices/themes.yaml",
+        "practices/themes-loader-test.yaml",
         """
 - model: practices.theme
   slug: loader-theme
@@ -73,7 +73,7 @@ def test_unchanged_file_is_skipped_so_admin_edits_survive(tmp_path):
     load_directory(tmp_path)
     Theme.objects.filter(slug="loader-theme").update(name="Edited by a curator")
     report = load_directory(tmp_path)
-    assert report.files_skipped == ["practices/themes.yaml"]
+    assert report.files_skipped == ["practices/themes-loader-test.yaml"]
     assert Theme.objects.get(slug="loader-theme").name == "Edited by a curator"
 
 
@@ -88,12 +88,14 @@ def test_broken_record_rolls_back_everything_and_names_the_field(tmp_path):
   kind: other
 """,
     )
-    write(tmp_path, "practices/themes.yaml", THEME)
+    write(tmp_path, "practices/themes-loader-test.yaml", THEME)
     before = FixtureLoad.objects.count()
     with pytest.raises(CuratedDataError) as error:
         load_directory(tmp_path)
     message = str(error.value)
-    assert message.startswith("practices/themes.yaml: record 1 (practices.theme test-theme)")
+    assert message.startswith(
+        "practices/themes-loader-test.yaml: record 1 (practices.theme test-theme)"
+    )
     assert "field 'parent'" in message
     from gfmd.models import Organisation
 
@@ -149,12 +151,44 @@ def test_nested_records_follow_the_file(tmp_path):
 
 
 def test_command_reports_failure_without_loading(tmp_path):
-    write(tmp_path, "practices/themes.yaml", THEME)
+    write(tmp_path, "practices/themes-loader-test.yaml", THEME)
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("load_curated", str(tmp_path), verbosity=0)
 
 
 def test_dry_run_keeps_nothing(tmp_path):
-    write(tmp_path, "practices/themes.yaml", THEME.replace("  parent: gfmd-test-missing\n", ""))
+    write(
+        tmp_path,
+        "practices/themes-loader-test.yaml",
+        THEME.replace("  parent: gfmd-test-missing\n", ""),
+    )
     call_command("load_curated", str(tmp_path), "--dry-run", verbosity=0)
     assert not Theme.objects.filter(slug="test-theme").exists()
+
+
+def test_a_record_removed_from_its_file_is_removed(tmp_path):
+    theme = "- model: practices.theme\n  slug: {slug}\n  name: {slug}\n  kind: topic\n"
+    write(
+        tmp_path,
+        "practices/themes-loader-test.yaml",
+        theme.format(slug="t-one") + theme.format(slug="t-two"),
+    )
+    load_directory(tmp_path)
+    write(tmp_path, "practices/themes-loader-test.yaml", theme.format(slug="t-one"))
+    report = load_directory(tmp_path)
+    assert report.removed == 1
+    assert list(Theme.objects.filter(slug__startswith="t-").values_list("slug", flat=True)) == [
+        "t-one"
+    ]
+
+
+def test_a_record_moved_to_another_file_is_kept(tmp_path):
+    theme = "- model: practices.theme\n  slug: {slug}\n  name: {slug}\n  kind: topic\n"
+    write(tmp_path, "gfmd/a.yaml", theme.format(slug="moving"))
+    write(tmp_path, "gfmd/b.yaml", "[]\n")
+    load_directory(tmp_path)
+    write(tmp_path, "gfmd/a.yaml", "[]\n")
+    write(tmp_path, "gfmd/b.yaml", theme.format(slug="moving"))
+    report = load_directory(tmp_path)
+    assert report.removed == 0
+    assert Theme.objects.filter(slug="moving").exists()

@@ -143,8 +143,10 @@ def test_links_are_reversible():
     assert reverse("practice-detail", args=["x"]) == "/practices/x/"
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("remitances", "remittances"), ("diaspra", "diaspora")])
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("remitances", "remittances"), ("diaspra", "diaspora")]
+)
 def test_search_offers_did_you_mean(client, typed, meant):
     response = client.get("/search/", {"q": typed})
     assert response.context["suggestion"] == meant
-    assert f"Did you mean" in response.content.decode()
+    assert "Did you mean" in response.content.decode()
