@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrations-check reset-db install db browser load shell
+.PHONY: run test lint fmt migrations-check reset-db install db browser load shell bench backup restore loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,21 @@ reset-db:
 
 shell: install
 	$(PY) manage.py shell
+
+## Benchmark at 1k, 10k and 100k practices against Datasette and a bare floor (not a test)
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+## Dump every curated record (natural keys, the fixtures' format) to FILE or var/backups/
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE),)
+
+## Load a dump made by `make backup` into an empty database
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<dump>.yaml"; exit 2; }
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py restore $(FILE)
+
+## 50 concurrent clients for 60 s against gunicorn, with a database outage in the middle
+loadtest: install
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)

@@ -48,7 +48,9 @@ class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.filter(region=region)
 
     def annotate_practice_count(self):
-        published = Q(practices__published=True, practices__synthetic=False)
+        from practices.models import published_filter
+
+        published = published_filter("practices__")
         return self.annotate(practice_count=models.Count("practices", filter=published))
 
     def for_detail(self):

@@ -264,6 +264,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Serve generated benchmark data to visitors. Only for benchmark servers: off everywhere else,
+# so synthetic records never reach the public site, its counts or its exports.
+GFMD_SERVE_SYNTHETIC = env_bool("GFMD_SERVE_SYNTHETIC")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

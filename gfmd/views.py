@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.search import clean_query, suggest
 from gfmd.site_search import search_all
-from practices.models import Practice, Theme
+from practices.models import Practice, Theme, published_filter
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
 
@@ -19,7 +19,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Q(practices__published=True, practices__synthetic=False)
+        published = published_filter("practices__")
         context.update(
             counts={
                 "practices": Practice.objects.published().count(),
@@ -28,15 +28,7 @@ class HomeView(TemplateView):
                 "rcps": RCP.objects.count(),
                 "countries": Country.objects.filter(published).distinct().count(),
             },
-            themes=Theme.objects.top_level().annotate(
-                practice_count=Count(
-                    "children__practices",
-                    filter=Q(
-                        children__practices__published=True, children__practices__synthetic=False
-                    ),
-                    distinct=True,
-                )
-            ),
+            themes=Theme.objects.top_level(),
             featured=Practice.objects.published()
             .annotate(citation_count=Count("citations"))
             .order_by("-citation_count", "title")
@@ -118,7 +110,7 @@ class OrganisationListView(ListView):
     template_name = "gfmd/organisation_list.html"
 
     def get_queryset(self):
-        published = Q(practices__published=True, practices__synthetic=False)
+        published = published_filter("practices__")
         return Organisation.objects.annotate(practice_count=Count("practices", filter=published))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
@@ -96,9 +97,19 @@ class PracticeType(models.TextChoices):
     LAW = "law", "Law or regulation"
 
 
+def published_filter(prefix: str = "") -> Q:
+    """The condition of `PracticeQuerySet.published()` across a relation: prefix 'practices__'."""
+    condition = Q(**{f"{prefix}published": True})
+    if not settings.GFMD_SERVE_SYNTHETIC:
+        condition &= Q(**{f"{prefix}synthetic": False})
+    return condition
+
+
 class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def published(self):
-        return self.filter(published=True, synthetic=False)
+        """What visitors see: published, and never generated test data unless this server was
+        started to serve it (GFMD_SERVE_SYNTHETIC, for benchmarks)."""
+        return self.filter(published_filter())
 
     def with_related(self):
         """What list pages and API lists show for each practice."""

@@ -6,14 +6,14 @@ from django.views.generic import DetailView, ListView
 from gfmd.listing import FilteredListView
 from practices.facets import practice_facets
 from practices.filters import PracticeFilter
-from practices.models import Practice, Theme
+from practices.models import Practice, Theme, published_filter
 
 
 class ThemeListView(ListView):
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
-        published = Q(practices__published=True, practices__synthetic=False)
+        published = published_filter("practices__")
         return Theme.objects.annotate(
             practice_count=Count("practices", filter=published, distinct=True),
             recommendation_count=Count("recommendations", distinct=True),
