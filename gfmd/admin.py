@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
+from gfmd.locking import find_conflict
 from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
 
 
@@ -13,15 +16,39 @@ class CitationInline(GenericTabularInline):
     autocomplete_fields = ["document"]
 
 
-class CuratedAdmin(admin.ModelAdmin):
-    """Shared behaviour of the admin pages of curated records."""
+class VersionCheckedForm(forms.ModelForm):
+    """Carries the version the curator opened; saving over a newer version is refused."""
 
-    inlines = [CitationInline]
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        conflict = find_conflict(self.instance, cleaned.get("loaded_version"))
+        if conflict:
+            raise forms.ValidationError(conflict.message, code="conflict")
+        return cleaned
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    """Edit history with revert (django-simple-history), and no lost updates."""
+
+    form = VersionCheckedForm
     save_on_top = True
 
 
+class CuratedAdmin(VersionedAdmin):
+    """Shared behaviour of the admin pages of curated records."""
+
+    inlines = [CitationInline]
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(VersionedAdmin):
     list_display = ["name", "iso3", "iso2", "region", "subregion"]
     list_filter = ["region", "subregion"]
     search_fields = ["name", "common_name", "iso3", "iso2", "aliases"]
@@ -39,14 +66,14 @@ class OrganisationAdmin(CuratedAdmin):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(VersionedAdmin):
     list_display = ["title", "symbol", "publisher", "published", "seed_file"]
     search_fields = ["title", "short_title", "symbol"]
     prepopulated_fields = {"slug": ["short_title"]}
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "content_type", "object_id", "document", "line_start", "line_end"]
     list_filter = ["document", "content_type"]
     list_select_related = ["document", "content_type"]

@@ -45,7 +45,7 @@ class CountryDetailSerializer(CountrySerializer):
     rcps = serializers.SerializerMethodField()
 
     class Meta(CountrySerializer.Meta):
-        fields = [*CountrySerializer.Meta.fields, "practices", "rcps"]
+        fields = [*CountrySerializer.Meta.fields, "version", "practices", "rcps"]
 
     @extend_schema_field(PracticeRef(many=True))
     def get_practices(self, country):
@@ -101,7 +101,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta(OrganisationSerializer.Meta):
-        fields = [*OrganisationSerializer.Meta.fields, "citations"]
+        fields = [*OrganisationSerializer.Meta.fields, "version", "citations"]
 
 
 class OrganisationViewSet(CuratedViewSet):

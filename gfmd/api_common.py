@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
+from gfmd.locking import find_conflict
 from gfmd.permissions import IsStaffOrReadOnly
 
 
@@ -58,10 +60,32 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
         return self.detail_serializer_class
 
 
+class EditConflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "The record changed since you read it."
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
-    """Writes validated like the admin: the model's full_clean, constraints included."""
+    """Writes validated like the admin: the model's full_clean, constraints included; an update
+    must send the `version` it read, and is refused with 409 if the record has changed since."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you read. A newer stored version refuses the write.",
+    )
 
     def validate(self, attrs):
+        loaded = attrs.pop("version", None)
+        if self.instance is not None:
+            if loaded is None:
+                raise serializers.ValidationError(
+                    {"version": ["Send the version you read, so no other edit is overwritten."]}
+                )
+            conflict = find_conflict(self.instance, loaded)
+            if conflict:
+                raise EditConflict(conflict.message)
         attrs = super().validate(attrs)
         many = {
             name: value
@@ -101,7 +125,7 @@ def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = (
                 required=not (field.blank or field.null),
                 allow_null=bool(field.null),
             )
-    meta = type("Meta", (), {"model": model, "fields": names})
+    meta = type("Meta", (), {"model": model, "fields": [*names, "version"]})
     return type(
         f"{model.__name__}WriteSerializer",
         (StrictModelSerializer,),

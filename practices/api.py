@@ -44,6 +44,7 @@ class ThemeDetailSerializer(ThemeSerializer):
     class Meta(ThemeSerializer.Meta):
         fields = [
             *ThemeSerializer.Meta.fields,
+            "version",
             "children",
             "practices",
             "sessions",
@@ -101,6 +102,7 @@ class PracticeDetailSerializer(PracticeSerializer):
     class Meta(PracticeSerializer.Meta):
         fields = [
             *PracticeSerializer.Meta.fields,
+            "version",
             "description",
             "results",
             "partner_countries",

@@ -49,6 +49,7 @@ class RCPDetailSerializer(RCPSerializer):
     class Meta(RCPSerializer.Meta):
         fields = [
             *RCPSerializer.Meta.fields,
+            "version",
             "established_year",
             "established_occasion",
             "members",

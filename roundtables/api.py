@@ -75,6 +75,7 @@ class MeetingDetailSerializer(MeetingSerializer):
     class Meta(MeetingSerializer.Meta):
         fields = [
             *MeetingSerializer.Meta.fields,
+            "version",
             "attendance",
             "outcomes",
             "roundtables",
@@ -137,6 +138,7 @@ class RoundtableDetailSerializer(RoundtableSerializer):
     class Meta(RoundtableSerializer.Meta):
         fields = [
             *RoundtableSerializer.Meta.fields,
+            "version",
             "background",
             "themes",
             "participations",
@@ -192,6 +194,7 @@ class SessionDetailSerializer(SessionSerializer):
     class Meta(SessionSerializer.Meta):
         fields = [
             *SessionSerializer.Meta.fields,
+            "version",
             "background",
             "panel_discussion",
             "general_discussion",
@@ -273,7 +276,13 @@ class RecommendationDetailSerializer(RecommendationSerializer):
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta(RecommendationSerializer.Meta):
-        fields = [*RecommendationSerializer.Meta.fields, "status_note", "curator_note", "citations"]
+        fields = [
+            *RecommendationSerializer.Meta.fields,
+            "version",
+            "status_note",
+            "curator_note",
+            "citations",
+        ]
 
 
 class RecommendationViewSet(CuratedViewSet):
