@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gfmd import views
+from gfmd.overview import OverviewView
 from practices import views as practice_views
 from rcps import views as rcp_views
 from roundtables import views as rt_views
@@ -10,6 +11,7 @@ from roundtables import views as rt_views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("overview/", OverviewView.as_view(), name="overview"),
     path("themes/", practice_views.ThemeListView.as_view(), name="theme-list"),
     path("themes/<slug:slug>/", practice_views.ThemeDetailView.as_view(), name="theme-detail"),
     path("practices/", practice_views.PracticeListView.as_view(), name="practice-list"),

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGE_TYPES = {
     "home": "/",
+    "overview": "/overview/",
     "theme-index": "/themes/",
     "theme": "/themes/remittances-diaspora/",
     "practice-list": "/practices/",

@@ -1,0 +1,78 @@
+"""The overview page: where the practices are, what they are about, and the RCPs at a glance."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.views.generic import TemplateView
+
+from gfmd.charts import Bar, bar_chart, legend, world_map
+from gfmd.models import Country, Region
+from practices.models import Practice, Theme
+from rcps.models import RCP, Engagement, RCPRegion
+
+
+class OverviewView(TemplateView):
+    template_name = "gfmd/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Practice.objects.published()
+        by_country = dict(
+            published.filter(countries__isnull=False)
+            .values_list("countries__iso3")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        countries = {c.iso3: c for c in Country.objects.filter(iso3__in=by_country)}
+        iso2_to_iso3 = dict(Country.objects.values_list("iso2", "iso3"))
+        by_theme = (
+            Theme.objects.filter(practices__in=published)
+            .annotate(n=Count("practices", distinct=True))
+            .order_by("-n", "name")
+        )
+        regions = dict(Region.choices)
+        by_region = (
+            published.filter(countries__isnull=False)
+            .values("countries__region")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n")
+        )
+        engagement = dict(Engagement.choices)
+        rcp_rows = RCP.objects.values("region", "md_engagement").annotate(n=Count("pk"))
+        rcp_table: dict[str, dict[str, int]] = {}
+        for row in rcp_rows:
+            rcp_table.setdefault(row["region"], {})[row["md_engagement"]] = row["n"]
+        rcp_regions = dict(RCPRegion.choices)
+        context.update(
+            world=world_map(
+                by_country, iso2_to_iso3, link="/practices/?country=",
+                title="Number of good practices each country implements",
+            ),
+            legend=legend(max(by_country.values(), default=0)),
+            country_rows=sorted(
+                ((countries[iso3], n) for iso3, n in by_country.items()),
+                key=lambda row: (-row[1], row[0].display_name),
+            ),
+            theme_chart=bar_chart(
+                [Bar(t.name, t.n, f"/practices/?theme={t.slug}") for t in by_theme],
+                title="Good practices by theme", unit="practices",
+            ),
+            theme_rows=by_theme,
+            region_chart=bar_chart(
+                [Bar(regions.get(r["countries__region"], r["countries__region"]), r["n"],
+                     f"/practices/?region={r['countries__region']}") for r in by_region],
+                title="Good practices by region of the implementing countries", unit="practices",
+            ),
+            region_rows=[(regions.get(r["countries__region"]), r["n"]) for r in by_region],
+            rcp_chart=bar_chart(
+                [Bar(engagement[key], sum(v.get(key, 0) for v in rcp_table.values()),
+                     f"/rcps/?md_engagement={key}") for key in engagement
+                 if any(key in v for v in rcp_table.values())],
+                title="RCPs by how they treat migration and development", unit="RCPs",
+            ),
+            rcp_columns=[(key, label) for key, label in engagement.items()
+                         if any(key in v for v in rcp_table.values())],
+            rcp_rows=[(rcp_regions[region], [rcp_table[region].get(key, 0) for key in engagement
+                       if any(key in v for v in rcp_table.values())], sum(rcp_table[region].values()))
+                      for region in rcp_regions if region in rcp_table],
+        )
+        return context
