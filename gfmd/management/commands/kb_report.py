@@ -42,6 +42,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for app in ("gfmd", "roundtables", "practices", "rcps"):
             for model in apps.get_app_config(app).get_models():
+                if model._meta.model_name.startswith("historical"):
+                    continue  # edit history, not records
                 self.stdout.write(
                     f"{model._meta.label_lower:32} {model._default_manager.count():6}"
                 )
