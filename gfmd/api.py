@@ -4,18 +4,88 @@ from __future__ import annotations
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import routers, serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write_serializer_for
 from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
-from gfmd.filters import CountryFilter, OrganisationFilter
+from gfmd.filters import (
+    NOT_UTF8,
+    REPLACEMENT_CHARACTER,
+    CountryFilter,
+    FilterBackend,
+    OrganisationFilter,
+)
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.search import suggest
 from gfmd.site_search import KIND_NAMES, search_all
+from gfmd.templatetags.gfmd_tags import highlighted
+
+
+class CheckedPagination(Pagination):
+    """Pages whose parameters are checked: a `page_size` that is not a whole number from 1 up is
+    a 400 (DRF would silently use the default), one above the maximum is capped as documented,
+    and every value of a repeated `page` or `page_size` must be valid, not only the last."""
+
+    invalid_page_message = "Invalid page: {message}."
+
+    def get_page_size(self, request):
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        for value in values:
+            if not _positive_whole_number(value):
+                raise ValidationError(
+                    {
+                        self.page_size_query_param: [
+                            f"Use a whole number from 1 to {self.max_page_size}."
+                        ]
+                    }
+                )
+        digits = values[-1].lstrip("0")
+        # Above the maximum is capped (as documented), without converting a huge number.
+        return min(int(digits) if len(digits) <= 9 else self.max_page_size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        for value in values[:-1]:
+            if value not in self.last_page_strings and not _positive_whole_number(value):
+                raise NotFound(self.invalid_page_message.format(message="not a page number"))
+        return super().get_page_number(request, paginator)
+
+
+def _positive_whole_number(value: str) -> bool:
+    return value.isascii() and value.isdigit() and bool(value.strip("0"))
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """An unknown `format` is a 404 that says which formats there are (DRF says "Not found.");
+    every value of a repeated `format` must be known, not only the last."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if not format_suffix:
+            known = [renderer.format for renderer in renderers]
+            for value in request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE):
+                if value and value not in known:
+                    raise NotFound(
+                        f"format: unknown format {value[:40]!r}; use one of {', '.join(known)}."
+                    )
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+class CheckedParameters:
+    """Mixed into every API view: filters, pages and formats whose bad values are reported, and
+    detail keys limited to the characters of a slug (PostgreSQL refuses text with a NUL byte)."""
+
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends = [FilterBackend]
+    pagination_class = CheckedPagination
+    content_negotiation_class = ContentNegotiation
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -56,15 +126,13 @@ class CountryDetailSerializer(CountrySerializer):
         return RCPRef(country.rcps.all(), many=True, context=self.context).data
 
 
-class CountryViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(CheckedParameters, CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
     """ISO 3166 states with their UN M49 region; detail by ISO alpha-3 code (any case)."""
 
     lookup_field = "iso3"
     lookup_value_regex = "[A-Za-z]{3}"
     filterset_class = CountryFilter
     serializer_class = CountrySerializer
-    pagination_class = Pagination
-    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         return Country.objects.annotate_practice_count().order_by("name")
@@ -104,7 +172,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         fields = [*OrganisationSerializer.Meta.fields, "version", "citations"]
 
 
-class OrganisationViewSet(CuratedViewSet):
+class OrganisationViewSet(CheckedParameters, CuratedViewSet):
     lookup_field = "slug"
     filterset_class = OrganisationFilter
     list_serializer_class = OrganisationSerializer
@@ -141,7 +209,7 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
 
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(CheckedParameters, viewsets.ReadOnlyModelViewSet):
     """The documents the knowledge base is read from."""
 
     lookup_field = "slug"
@@ -149,7 +217,10 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
+        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by(
+            *SourceDocument._meta.ordering
+        )
 
 
 def build_router() -> DefaultRouter:
@@ -164,6 +235,7 @@ def build_router() -> DefaultRouter:
     )
 
     router = DefaultRouter()
+    router.APIRootView = APIRootView
     router.register("countries", CountryViewSet, basename="country")
     router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("sources", SourceViewSet, basename="sourcedocument")
@@ -179,9 +251,26 @@ def build_router() -> DefaultRouter:
     return router
 
 
+class APIRootView(routers.APIRootView):
+    content_negotiation_class = ContentNegotiation
+
+
+class HighlightedField(serializers.CharField):
+    """HTML: the record's text escaped, the words found in <mark>. Escaping the text is what lets
+    a client show it as HTML: a curator's '<img onerror=...>' stays text, as on the search page."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", "HTML: the text escaped, the words found in <mark>.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return str(highlighted(value))
+
+
 class SearchHitSerializer(serializers.Serializer):
-    title = serializers.CharField(source="heading")
-    snippet = serializers.CharField()
+    title = HighlightedField(source="heading")
+    snippet = HighlightedField()
     web_url = WebLinkField()
 
 
@@ -208,13 +297,34 @@ class SearchParams(serializers.Serializer):
     )
     per_kind = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
 
+    def validate_q(self, value):
+        if REPLACEMENT_CHARACTER in value:
+            raise serializers.ValidationError(NOT_UTF8)
+        return value
+
+
+class SearchSchema(AutoSchema):
+    """The search answers one object (query, total, groups), not a list of them, though it is
+    the viewset's `list` action."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
 
 class SearchViewSet(viewsets.ViewSet):
     """One search across practices, recommendations, sessions, RCPs, organisations and countries;
-    results grouped by kind with highlighted snippets (<mark>)."""
+    results grouped by kind. Titles and snippets are HTML: the text escaped, the words found in
+    <mark>."""
 
-    @extend_schema(parameters=[SearchParams], responses={200: SearchGroupSerializer(many=True)})
+    content_negotiation_class = ContentNegotiation
+    schema = SearchSchema()
+
+    @extend_schema(parameters=[SearchParams], responses={200: SearchResultSerializer})
     def list(self, request):
+        # A repeated parameter is read from its last value; the others must be valid too.
+        for name in ("q", "per_kind"):
+            for value in request.query_params.getlist(name)[:-1]:
+                SearchParams(data={"q": "x", name: value}).is_valid(raise_exception=True)
         params = SearchParams(
             data={
                 "q": request.query_params.get("q", ""),

@@ -37,7 +37,7 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "") -> SafeString:
     height = top + height_per_bar * len(bars) + 8
     longest = max((bar.value for bar in bars), default=0) or 1
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="group" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
@@ -46,12 +46,16 @@ def bar_chart(bars: list[Bar], *, title: str, unit: str = "") -> SafeString:
         length = round((width - label_width - 60) * bar.value / longest)
         label = escape(bar.label if len(bar.label) <= 36 else bar.label[:34] + "…")
         item = (
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" class="chart-label">{label}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 2)}" height="18" class="chart-bar"/>'
-            f'<text x="{label_width + length + 6}" y="{y + 17}" class="chart-value">{bar.value}</text>'
+            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" '
+            f'class="chart-label">{label}</text>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{max(length, 2)}" height="18" '
+            'class="chart-bar"/>'
+            f'<text x="{label_width + length + 6}" y="{y + 17}" '
+            f'class="chart-value">{bar.value}</text>'
         )
         if bar.url:
-            item = f'<a href="{escape(bar.url)}"><title>{escape(bar.label)}: {bar.value} {escape(unit)}</title>{item}</a>'
+            tip = f"{escape(bar.label)}: {bar.value} {escape(unit)}"
+            item = f'<a href="{escape(bar.url)}"><title>{tip}</title>{item}</a>'
         parts.append(item)
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -72,20 +76,24 @@ def shade(count: int, highest: int) -> str:
     return SHADES[_step(count, highest)]
 
 
-def world_map(counts: dict[str, int], iso2_to_iso3: dict[str, str], *, link: str, title: str) -> SafeString:
+def world_map(
+    counts: dict[str, int], iso2_to_iso3: dict[str, str], *, link: str, title: str
+) -> SafeString:
     """Countries shaded by `counts` (ISO alpha-3 -> number); each country with a count links to
     `link` with its code appended (e.g. '/practices/?country=')."""
     world = _world()
     highest = max(counts.values(), default=0)
     parts = [
-        f'<svg class="world-map" viewBox="{world["viewBox"]}" role="img" aria-label="{escape(title)}" '
-        'xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="world-map" viewBox="{world["viewBox"]}" role="group" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
     for location in world["locations"]:
         iso3 = iso2_to_iso3.get(location["id"].upper(), "")
         count = counts.get(iso3, 0)
-        path = f'<path d="{location["path"]}" fill="{shade(count, highest)}"><title>{escape(location["name"])}: {count}</title></path>'
+        tip = f"{escape(location['name'])}: {count}"
+        fill = shade(count, highest)
+        path = f'<path d="{location["path"]}" fill="{fill}"><title>{tip}</title></path>'
         if count and iso3:
             path = f'<a href="{escape(link)}{iso3}">{path}</a>'
         parts.append(path)

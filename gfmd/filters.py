@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DataError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as APIValidationError
 
 from gfmd.models import Country, Organisation, OrganisationKind, Region
 
@@ -122,3 +126,80 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
+
+
+# What Django puts in place of bytes that are not UTF-8 when it decodes a query string.
+REPLACEMENT_CHARACTER = "\ufffd"
+NOT_UTF8 = "Not valid UTF-8: check the percent-encoding of the value."
+
+
+class EveryValueCheckedForm(forms.Form):
+    """A filter form that checks every value it is given, not only the one it uses.
+
+    A single-valued parameter given several times (`?start_year_min=abc&start_year_min=2000`) is
+    filtered on its last value, as before; the earlier values must be valid too, so that a bad one
+    is reported rather than silently dropped. A value that was not valid UTF-8 is reported as such.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return cleaned
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            values = getlist(key)
+            if any(REPLACEMENT_CHARACTER in str(value) for value in values):
+                # Said plainly, rather than "unknown value '��'".
+                self.errors.pop(name, None)
+                self.add_error(name, NOT_UTF8)
+                continue
+            if name in self.errors or len(values) < 2:
+                continue
+            if not getattr(field.widget, "allow_multiple_selected", False):
+                for value in values[:-1]:
+                    try:
+                        field.clean(field.widget.value_from_datadict({key: value}, {}, key))
+                    except ValidationError as exc:
+                        self.add_error(name, exc)
+                        break
+        return cleaned
+
+
+class EveryValueCheckedFilterSet(django_filters.FilterSet):
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (EveryValueCheckedForm, form_class), {})
+
+
+@cache
+def every_value_checked(filterset_class):
+    """`filterset_class` with its form checking every value given (see EveryValueCheckedForm)."""
+    return type(filterset_class.__name__, (EveryValueCheckedFilterSet, filterset_class), {})
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The API's filters: the list's FilterSet with every value checked, and a 400 for `q` or
+    `ordering` on a list that cannot be searched or sorted (rather than silently ignoring it)."""
+
+    unsupported = {
+        "q": "This list cannot be searched.",
+        "ordering": "This list has a fixed order and cannot be sorted.",
+    }
+
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        return every_value_checked(filterset_class) if filterset_class else None
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            filterset_class = self.get_filterset_class(view, queryset)
+            offered = filterset_class.base_filters if filterset_class else {}
+            errors = {
+                name: [message]
+                for name, message in self.unsupported.items()
+                if name not in offered and any(request.query_params.getlist(name))
+            }
+            if errors:
+                raise APIValidationError(errors)
+        return super().filter_queryset(request, queryset, view)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 from django.db import DatabaseError, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -44,7 +45,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        # Server-side cursors (iterator()) can raise psycopg's own errors, not Django's wrappers.
+        lost = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+        if not isinstance(exception, lost):
             return None
         logger.warning("Database unavailable: %s", exception)
         try:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.views.generic import ListView
 
-from gfmd.filters import error_message
+from gfmd.filters import error_message, every_value_checked
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class FilteredListView(ListView):
 
     def get_queryset(self):
         base = self.base_queryset()
-        self.filterset = self.filterset_class(self.request.GET or None, queryset=base)
+        filterset_class = every_value_checked(self.filterset_class)
+        self.filterset = filterset_class(self.request.GET or None, queryset=base)
         self.filter_error = ""
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.filter_error = error_message(self.filterset.errors)
@@ -36,6 +38,14 @@ class FilteredListView(ListView):
 
     def get_paginate_by(self, queryset):
         return self.paginate_by
+
+    def paginate_queryset(self, queryset, page_size):
+        """The last `page` given is shown, as Django does; earlier ones must be page numbers too,
+        so that a bad one is reported rather than silently dropped."""
+        for value in self.request.GET.getlist(self.page_kwarg)[:-1]:
+            if value != "last" and not (value.isascii() and value.isdigit() and value.strip("0")):
+                raise Http404(f"Invalid page ({value[:40]}): that is not a page number.")
+        return super().paginate_queryset(queryset, page_size)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -16,12 +16,19 @@ from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 SlugQuerySet = NaturalKeyQuerySet
 
 
+class TrackedHistory(HistoricalRecords):
+    """History of every stored field except the search vector, which PostgreSQL derives."""
+
+    def fields_included(self, model):
+        return [f for f in super().fields_included(model) if not f.generated]
+
+
 class VersionedModel(NaturalKeyModel):
     """A record whose every save is kept in its history and counted in `version`, so that an edit
     made from an out-of-date copy can be refused instead of silently overwriting another."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(inherit=True, excluded_fields=["search"])
+    history = TrackedHistory(inherit=True)
 
     class Meta:
         abstract = True

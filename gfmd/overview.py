@@ -44,7 +44,9 @@ class OverviewView(TemplateView):
         rcp_regions = dict(RCPRegion.choices)
         context.update(
             world=world_map(
-                by_country, iso2_to_iso3, link="/practices/?country=",
+                by_country,
+                iso2_to_iso3,
+                link="/practices/?country=",
                 title="Number of good practices each country implements",
             ),
             legend=legend(max(by_country.values(), default=0)),
@@ -54,25 +56,53 @@ class OverviewView(TemplateView):
             ),
             theme_chart=bar_chart(
                 [Bar(t.name, t.n, f"/practices/?theme={t.slug}") for t in by_theme],
-                title="Good practices by theme", unit="practices",
+                title="Good practices by theme",
+                unit="practices",
             ),
             theme_rows=by_theme,
             region_chart=bar_chart(
-                [Bar(regions.get(r["countries__region"], r["countries__region"]), r["n"],
-                     f"/practices/?region={r['countries__region']}") for r in by_region],
-                title="Good practices by region of the implementing countries", unit="practices",
+                [
+                    Bar(
+                        regions.get(r["countries__region"], r["countries__region"]),
+                        r["n"],
+                        f"/practices/?region={r['countries__region']}",
+                    )
+                    for r in by_region
+                ],
+                title="Good practices by region of the implementing countries",
+                unit="practices",
             ),
             region_rows=[(regions.get(r["countries__region"]), r["n"]) for r in by_region],
             rcp_chart=bar_chart(
-                [Bar(engagement[key], sum(v.get(key, 0) for v in rcp_table.values()),
-                     f"/rcps/?md_engagement={key}") for key in engagement
-                 if any(key in v for v in rcp_table.values())],
-                title="RCPs by how they treat migration and development", unit="RCPs",
+                [
+                    Bar(
+                        engagement[key],
+                        sum(v.get(key, 0) for v in rcp_table.values()),
+                        f"/rcps/?md_engagement={key}",
+                    )
+                    for key in engagement
+                    if any(key in v for v in rcp_table.values())
+                ],
+                title="RCPs by how they treat migration and development",
+                unit="RCPs",
             ),
-            rcp_columns=[(key, label) for key, label in engagement.items()
-                         if any(key in v for v in rcp_table.values())],
-            rcp_rows=[(rcp_regions[region], [rcp_table[region].get(key, 0) for key in engagement
-                       if any(key in v for v in rcp_table.values())], sum(rcp_table[region].values()))
-                      for region in rcp_regions if region in rcp_table],
+            rcp_columns=[
+                (key, label)
+                for key, label in engagement.items()
+                if any(key in v for v in rcp_table.values())
+            ],
+            rcp_rows=[
+                (
+                    rcp_regions[region],
+                    [
+                        rcp_table[region].get(key, 0)
+                        for key in engagement
+                        if any(key in v for v in rcp_table.values())
+                    ],
+                    sum(rcp_table[region].values()),
+                )
+                for region in rcp_regions
+                if region in rcp_table
+            ],
         )
         return context

@@ -42,4 +42,4 @@ def _flat(value):
         return ""
     text = str(value)
     # Keep spreadsheets from reading a cell as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

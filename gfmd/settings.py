@@ -124,15 +124,10 @@ def _database(url: str) -> dict:
     config = dj_database_url.parse(url)
     config["CONN_HEALTH_CHECKS"] = True
     if DATABASE_POOL:
-        # A pooled connection is checked before use, so a restarted server is survived.
-        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 8, "timeout": 5, "check": _check}}
+        # With CONN_HEALTH_CHECKS, Django has the pool check each connection before use, so a
+        # restarted server is survived; a request waits at most `timeout` seconds for one.
+        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8, "timeout": 5}
     return config
-
-
-def _check(connection) -> None:
-    from psycopg_pool import ConnectionPool
-
-    ConnectionPool.check_connection(connection)
 
 
 DATABASES = {"default": _database(_primary_url)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from gfmd.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.search import clean_query, suggest
 from gfmd.site_search import search_all
@@ -46,8 +50,11 @@ class SearchView(TemplateView):
         text = request.GET.get("q", "")
         context = self.get_context_data(q=text)
         status = 200
-        if len(text) > 200:
-            context["error"] = "The search is too long: use at most 200 characters."
+        # A repeated q is read from its last value; every value must be a search we can run.
+        problems = [_search_problem(value) for value in request.GET.getlist("q")]
+        problem = next((p for p in problems if p), "")
+        if problem:
+            context["error"] = problem
             status = 400
         elif clean_query(text):
             context["groups"] = search_all(text)
@@ -56,11 +63,24 @@ class SearchView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
+def _search_problem(text: str) -> str:
+    if len(text) > 200:
+        return "q: the search is too long: use at most 200 characters."
+    if "\x00" in text:
+        return "q: the search cannot contain NUL characters."
+    if REPLACEMENT_CHARACTER in text:
+        return f"q: {NOT_UTF8}"
+    return ""
+
+
 class SourceListView(ListView):
     template_name = "gfmd/source_list.html"
 
     def get_queryset(self):
-        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
+        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by(
+            *SourceDocument._meta.ordering
+        )
 
 
 class SourceDetailView(DetailView):
@@ -82,6 +102,20 @@ class SourceDetailView(DetailView):
 class CountryListView(ListView):
     template_name = "gfmd/country_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # `all=1` lists every state; anything else but `all=0` or nothing is a mistake.
+        if any(value not in ("", "0", "1") for value in request.GET.getlist("all")):
+            return render(
+                request,
+                "gfmd/country_list.html",
+                {
+                    "error": "all: use all=1 to list every state, or leave it out.",
+                    "only_active": True,
+                },
+                status=400,
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return (
             Country.objects.annotate_practice_count()
@@ -102,6 +136,9 @@ class CountryListView(ListView):
 
 
 def country_detail(request, iso3: str):
+    # Checked before the query: PostgreSQL refuses text with a NUL byte in it.
+    if not re.fullmatch(r"[A-Za-z]{3}", iso3):
+        raise Http404("No country has that code: use an ISO 3166 alpha-3 code such as PHL.")
     country = get_object_or_404(Country.objects.for_detail(), iso3=iso3.upper())
     return render(request, "gfmd/country_detail.html", {"country": country, "object": country})
 
@@ -111,7 +148,9 @@ class OrganisationListView(ListView):
 
     def get_queryset(self):
         published = published_filter("practices__")
-        return Organisation.objects.annotate(practice_count=Count("practices", filter=published))
+        return Organisation.objects.annotate(
+            practice_count=Count("practices", filter=published)
+        ).order_by(*Organisation._meta.ordering)  # not kept by Django with GROUP BY
 
 
 class OrganisationDetailView(DetailView):
@@ -135,7 +174,13 @@ def _participations():
 def page_not_found(request, exception):
     message = ""
     if exception and exception.args and isinstance(exception.args[0], str):
-        message = exception.args[0]
+        message = exception.args[0].strip()
+        if message and message[-1] not in ".!?":
+            message += "."
+    if request.path.startswith("/api/"):
+        # API clients get JSON, like the API's own 404s, rather than a page.
+        detail = message or "Not found: there is no API resource at this address."
+        return JsonResponse({"detail": detail}, status=404)
     return render(request, "404.html", {"message": message}, status=404)
 
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gfmd.api import CheckedParameters
 from gfmd.api_common import CuratedViewSet, write_serializer_for
 from gfmd.api_refs import (
     CitationSerializer,
@@ -56,7 +57,7 @@ class ThemeDetailSerializer(ThemeSerializer):
         return PracticeRef(theme.published_practices, many=True, context=self.context).data
 
 
-class ThemeViewSet(CuratedViewSet):
+class ThemeViewSet(CheckedParameters, CuratedViewSet):
     lookup_field = "slug"
     list_serializer_class = ThemeSerializer
     detail_serializer_class = ThemeDetailSerializer
@@ -127,7 +128,7 @@ class FacetSerializer(serializers.Serializer):
     values = FacetValueSerializer(many=True)
 
 
-class PracticeViewSet(CuratedViewSet):
+class PracticeViewSet(CheckedParameters, CuratedViewSet):
     """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
     start_year_min/max; `q` searches; `ordering` sorts."""
 

@@ -38,15 +38,24 @@ FACETS = (
 )
 
 
+# Facets whose key can repeat within one practice (two countries of one region; two meetings'
+# sessions sharing a code) count distinct practices. The others count joined rows, which is the
+# same number (a practice links a theme, a country or an RCP at most once) and lets PostgreSQL
+# aggregate by hashing instead of sorting every joined row.
+DISTINCT_COUNT = {"region", "session"}
+
+
 def practice_facets(matching, selected: dict[str, list[str]], limit: int = 60) -> list[Facet]:
     base = Practice.objects.filter(pk__in=matching.order_by().values("pk"))
     facets = []
     for name, label, key, label_source in FACETS:
         fields = [key] if isinstance(label_source, dict) else [key, label_source]
         rows = (
-            base.values(*fields)
-            .annotate(n=Count("pk", distinct=True))
-            .filter(**{f"{key}__isnull": False})
+            # Filtering before values() makes the grouping reuse this one inner join; filtering
+            # after annotate() joined the relation a second time and multiplied the rows.
+            base.filter(**{f"{key}__isnull": False})
+            .values(*fields)
+            .annotate(n=Count("pk", distinct=name in DISTINCT_COUNT))
             .order_by("-n", key)[:limit]
         )
         chosen = {str(v).upper() if name == "country" else str(v) for v in selected.get(name, [])}

@@ -14,10 +14,15 @@ class ThemeListView(ListView):
 
     def get_queryset(self):
         published = published_filter("practices__")
-        return Theme.objects.annotate(
-            practice_count=Count("practices", filter=published, distinct=True),
-            recommendation_count=Count("recommendations", distinct=True),
-        ).select_related("parent")
+        # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
+        return (
+            Theme.objects.annotate(
+                practice_count=Count("practices", filter=published, distinct=True),
+                recommendation_count=Count("recommendations", distinct=True),
+            )
+            .select_related("parent")
+            .order_by(*Theme._meta.ordering)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from gfmd.api import CheckedParameters
 from gfmd.api_common import CuratedViewSet, write_serializer_for
 from gfmd.api_refs import (
     CitationSerializer,
@@ -63,7 +64,7 @@ class RCPDetailSerializer(RCPSerializer):
         ]
 
 
-class RCPViewSet(CuratedViewSet):
+class RCPViewSet(CheckedParameters, CuratedViewSet):
     """Regional consultative processes on migration."""
 
     lookup_field = "slug"

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gfmd.api import CheckedParameters
 from gfmd.api_common import CuratedViewSet, write_serializer_for
 from gfmd.api_refs import (
     ActorRef,
@@ -83,7 +84,7 @@ class MeetingDetailSerializer(MeetingSerializer):
         ]
 
 
-class MeetingViewSet(CuratedViewSet):
+class MeetingViewSet(CheckedParameters, CuratedViewSet):
     lookup_field = "slug"
     filterset_class = MeetingFilter
     list_serializer_class = MeetingSerializer
@@ -148,7 +149,7 @@ class RoundtableDetailSerializer(RoundtableSerializer):
         ]
 
 
-class RoundtableViewSet(CuratedViewSet):
+class RoundtableViewSet(CheckedParameters, CuratedViewSet):
     lookup_field = "slug"
     list_serializer_class = RoundtableSerializer
     detail_serializer_class = RoundtableDetailSerializer
@@ -211,7 +212,7 @@ class SessionDetailSerializer(SessionSerializer):
         return PracticeRef(session.published_practices, many=True, context=self.context).data
 
 
-class SessionViewSet(CuratedViewSet):
+class SessionViewSet(CheckedParameters, CuratedViewSet):
     """Sessions; detail by slug or by code ('1.1')."""
 
     lookup_field = "slug"
@@ -285,7 +286,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         ]
 
 
-class RecommendationViewSet(CuratedViewSet):
+class RecommendationViewSet(CheckedParameters, CuratedViewSet):
     """Recommendations of sessions and policy directions of horizontal issues."""
 
     lookup_field = "slug"
@@ -305,9 +306,10 @@ class RecommendationViewSet(CuratedViewSet):
         )
 
 
-class ParticipationViewSet(CuratedViewSet):
+class ParticipationViewSet(CheckedParameters, CuratedViewSet):
     """The people of each session and roundtable, by role."""
 
+    lookup_value_regex = "[0-9]+"  # by id; anything else is a plain 404 with a message
     filterset_class = ParticipationFilter
     list_serializer_class = ParticipationSerializer
     detail_serializer_class = ParticipationSerializer

@@ -19,7 +19,12 @@ class MeetingListView(ListView):
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_related().annotate(session_count=Count("sessions"))
+        # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
+        return (
+            Meeting.objects.with_related()
+            .annotate(session_count=Count("sessions"))
+            .order_by(*Meeting._meta.ordering)
+        )
 
 
 class MeetingDetailView(DetailView):

@@ -24,10 +24,16 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 DB_NAME = "gfmd_browser_tests"
 
 
+def _host() -> str:
+    """The server's host, or its socket folder (the embedded server's URL gives it as ?host=)."""
+    db = settings.DATABASES["default"]
+    return db.get("HOST") or db.get("OPTIONS", {}).get("host") or ""
+
+
 def _admin_conninfo() -> dict:
     db = settings.DATABASES["default"]
     return {
-        "host": db.get("HOST") or None,
+        "host": _host() or None,
         "port": db.get("PORT") or None,
         "user": db.get("USER") or None,
         "password": db.get("PASSWORD") or None,
@@ -37,7 +43,7 @@ def _admin_conninfo() -> dict:
 
 def _database_url() -> str:
     db = settings.DATABASES["default"]
-    host = db.get("HOST") or ""
+    host = _host()
     if host.startswith("/"):
         return f"postgresql://{db.get('USER') or 'postgres'}@/{DB_NAME}?host={host}"
     auth = db.get("USER") or "postgres"

@@ -41,6 +41,15 @@ def test_lost_database_gives_a_clear_503(path, kind):
     assert b"database is unavailable" in response.content
 
 
+def test_psycopg_errors_from_server_side_cursors_also_give_503():
+    import psycopg
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/recommendations/")
+    error = psycopg.OperationalError("consuming input failed: server closed the connection")
+    assert middleware.process_exception(request, error).status_code == 503
+
+
 def test_other_errors_are_left_alone():
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None

@@ -33,3 +33,26 @@ def test_production_accepts_real_key():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['gfmd.example.org', 'www.gfmd.example.org']"
+
+
+def test_production_connection_pool_connects():
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or ""
+    user = db.get("USER") or "postgres"
+    url = (
+        f"postgresql://{user}@/{db['NAME']}?host={host}"
+        if host.startswith("/")
+        else f"postgresql://{user}@{host or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
+    result = run_python(
+        "import django; django.setup(); from django.db import connection; "
+        "connection.ensure_connection(); print(type(connection.pool).__name__)",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 50,
+        GFMD_DB_POOL="1",
+        DATABASE_URL=url,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ConnectionPool"

@@ -1,4 +1,5 @@
-"""Counts per entity, and the records that lack a citation or a summary."""
+"""Counts per entity, and the records that lack a citation or a summary. Generated benchmark
+data (`manage.py synthesize`) is left out: it is not part of the knowledge base."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +21,21 @@ SUMMARY_FIELDS = {
 CITED = [*SUMMARY_FIELDS, "roundtables.participation"]
 
 
+def real(model):
+    """The model's records less synthetic ones, and less the citations of synthetic ones."""
+    records = model._default_manager.all()
+    if any(f.name == "synthetic" for f in model._meta.concrete_fields):
+        return records.filter(synthetic=False)
+    if model is Citation:
+        for label in ("practices.practice", "roundtables.recommendation"):
+            target = apps.get_model(label)
+            records = records.exclude(
+                content_type=ContentType.objects.get_for_model(target),
+                object_id__in=target._default_manager.filter(synthetic=True).values("pk"),
+            )
+    return records
+
+
 def gaps():
     """(label, record, what is missing) for every cited model."""
     for label in CITED:
@@ -29,7 +45,7 @@ def gaps():
             Citation.objects.filter(content_type=content_type).values_list("object_id", flat=True)
         )
         field = SUMMARY_FIELDS.get(label)
-        for record in model._default_manager.all():
+        for record in real(model):
             if record.pk not in cited:
                 yield label, record, "no citation"
             if field and not getattr(record, field).strip():
@@ -44,9 +60,7 @@ class Command(BaseCommand):
             for model in apps.get_app_config(app).get_models():
                 if model._meta.model_name.startswith("historical"):
                     continue  # edit history, not records
-                self.stdout.write(
-                    f"{model._meta.label_lower:32} {model._default_manager.count():6}"
-                )
+                self.stdout.write(f"{model._meta.label_lower:32} {real(model).count():6}")
         problems = list(gaps())
         if problems:
             self.stdout.write(self.style.WARNING(f"\n{len(problems)} records need attention:"))

@@ -1,0 +1,201 @@
+"""`manage.py synthesize`: generated benchmark data that looks like the curated data, is never
+served to visitors unless the server opts in, and goes away whole with `--remove`."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+
+from gfmd.models import Citation
+from practices.models import Practice
+from roundtables.models import Recommendation
+
+pytestmark = pytest.mark.django_db
+# Each of these generates a few hundred records first: one to three seconds.
+slow = pytest.mark.slow
+
+PRACTICES = 300
+RECOMMENDATIONS = 60
+
+
+def snapshot() -> dict[str, int]:
+    """Rows of every table, through tables and history included."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture
+def synthetic(db):
+    call_command(
+        "synthesize",
+        practices=PRACTICES,
+        recommendations=RECOMMENDATIONS,
+        seed=7,
+        verbosity=0,
+    )
+    return Practice.objects.filter(synthetic=True)
+
+
+@pytest.fixture
+def curated_counts(db):
+    return {
+        "practices": Practice.objects.filter(published=True).count(),
+        "recommendations": Recommendation.objects.count(),
+    }
+
+
+@slow
+def test_adds_the_requested_number_of_synthetic_records(synthetic):
+    assert synthetic.count() == PRACTICES
+    assert Recommendation.objects.filter(synthetic=True).count() == RECOMMENDATIONS
+
+
+@slow
+def test_every_practice_has_themes_spread_over_many_with_a_long_tail(synthetic):
+    per_theme = Counter(synthetic.values_list("themes__slug", flat=True))
+    assert None not in per_theme  # every practice has a theme
+    counts = sorted(per_theme.values(), reverse=True)
+    assert len(counts) >= 8
+    assert counts[0] < 0.5 * PRACTICES
+    assert counts[0] > 3 * counts[len(counts) // 2]  # a head and a tail, not uniform
+
+
+@slow
+def test_countries_and_sessions_are_long_tailed(synthetic):
+    countries = Counter(c for c in synthetic.values_list("countries__iso3", flat=True) if c)
+    assert len(countries) >= 20
+    ranked = [n for _, n in countries.most_common()]
+    assert ranked[0] >= 4 * ranked[len(ranked) // 2]
+    sessions = Counter(s for s in synthetic.values_list("sessions__code", flat=True) if s)
+    assert len(sessions) >= 5
+
+
+@slow
+def test_texts_are_as_long_as_the_curated_ones(synthetic):
+    def mean_length(records, name):
+        values = [len(v) for v in records.values_list(name, flat=True)]
+        return sum(values) / len(values)
+
+    curated = Practice.objects.filter(synthetic=False)
+    for name in ("title", "summary", "description"):
+        assert 0.5 < mean_length(synthetic, name) / mean_length(curated, name) < 2
+
+
+@slow
+def test_a_typical_search_matches_a_small_share(synthetic):
+    # The curated practices: 14% mention remittances, 6% the diaspora, 4% nurses, 2% brain drain.
+    for words in ("remittances", "diaspora", "health workers"):
+        assert synthetic.search(words).count() < 0.3 * PRACTICES, words
+    for words in ("nurses", "brain drain", "seasonal workers", "circular migration"):
+        assert synthetic.search(words).count() < 0.1 * PRACTICES, words
+
+
+@slow
+def test_slugs_and_recommendation_numbers_are_unique_and_marked(synthetic):
+    slugs = list(synthetic.values_list("slug", flat=True))
+    assert all(slug.startswith("synthetic-") for slug in slugs)
+    assert len(set(slugs)) == len(slugs)
+    numbers = list(
+        Recommendation.objects.filter(synthetic=True).values_list("session_id", "number")
+    )
+    assert all(number.startswith("S") for _, number in numbers)
+    assert len(set(numbers)) == len(numbers)
+
+
+@slow
+def test_citations_go_only_to_synthetic_records(synthetic):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Practice)
+    cited = Citation.objects.filter(content_type=content_type, object_id__in=synthetic.values("pk"))
+    assert cited.count() >= PRACTICES  # the curated practices average more than two each
+
+
+@slow
+def test_a_second_run_adds_new_records(synthetic):
+    call_command("synthesize", practices=20, recommendations=5, seed=7, verbosity=0)
+    assert synthetic.count() == PRACTICES + 20
+    titles = list(synthetic.values_list("title", flat=True))
+    assert len(set(titles)) > 0.95 * len(titles)
+
+
+@slow
+def test_synthetic_records_are_hidden_from_anonymous_pages_and_api(
+    client, curated_counts, synthetic
+):
+    practice = synthetic.filter(published=True).first()
+    recommendation = Recommendation.objects.filter(synthetic=True).first()
+
+    page = client.get("/practices/")
+    assert page.context["paginator"].count == curated_counts["practices"]
+    api = client.get("/api/v1/practices/").json()
+    assert api["count"] == curated_counts["practices"]
+    assert client.get(practice.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/v1/practices/{practice.slug}/").status_code == 404
+    assert client.get(recommendation.get_absolute_url()).status_code == 404
+    recommendations = client.get("/api/v1/recommendations/").json()
+    assert recommendations["count"] == curated_counts["recommendations"]
+
+    home = client.get("/")
+    assert home.context["counts"]["practices"] == curated_counts["practices"]
+    assert home.context["counts"]["recommendations"] == curated_counts["recommendations"]
+    facets = client.get("/api/v1/practices/facets/").json()
+    themes = next(f for f in facets if f["name"] == "theme")
+    assert max(v["count"] for v in themes["values"]) <= curated_counts["practices"]
+
+    word = practice.title.split()[0]
+    found = client.get("/api/v1/search/", {"q": word}).json()
+    urls = [hit["web_url"] for group in found["groups"] for hit in group["hits"]]
+    assert not any("synthetic-" in url for url in urls)
+    assert "synthetic-" not in client.get("/search/", {"q": word}).content.decode()
+
+
+@slow
+def test_a_benchmark_server_serves_them(client, settings, synthetic):
+    settings.GFMD_SERVE_SYNTHETIC = True
+    practice = synthetic.filter(published=True).first()
+    assert client.get(practice.get_absolute_url()).status_code == 200
+    assert client.get("/api/v1/practices/").json()["count"] > PRACTICES
+
+
+@slow
+def test_kb_report_counts_only_real_records(synthetic):
+    out = StringIO()
+    call_command("kb_report", stdout=out)
+    counts = {}
+    for line in out.getvalue().splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            counts[parts[0]] = int(parts[1])
+    assert counts["practices.practice"] == Practice.objects.filter(synthetic=False).count()
+    assert counts["roundtables.recommendation"] == Recommendation.objects.count() - RECOMMENDATIONS
+    assert counts["gfmd.citation"] < Citation.objects.count()
+
+
+@slow
+def test_remove_deletes_every_synthetic_record_and_nothing_curated(db):
+    before = snapshot()
+    call_command("synthesize", practices=120, recommendations=30, seed=3, verbosity=0)
+    assert snapshot() != before
+    call_command("synthesize", remove=True, verbosity=0)
+    assert snapshot() == before
+    assert not Practice.objects.filter(synthetic=True).exists()
+    assert not Recommendation.objects.filter(synthetic=True).exists()
+
+
+def test_practice_search_uses_the_gin_index():
+    # With sequential scans priced out, only a usable index keeps the plan off the table scan:
+    # a search expression the index does not match would still show "Seq Scan".
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Practice.objects.search("remittances").explain()
+    assert "practice_search_idx" in plan
+    assert "Seq Scan on practices_practice" not in plan

@@ -1,0 +1,295 @@
+"""Malformed input to every list parameter and every detail URL: a 400 that names the parameter,
+or a 404 that says what was not found; never a server error, and never a 200 that quietly dropped
+a bad value.
+
+The parameters are discovered, not listed: each list's FilterSet gives its filters, and `page`,
+`page_size`, `ordering`, `format` and `q` are added where the list takes them (and tried where it
+does not, to see that they are refused rather than ignored). Detail URLs come from the URL
+patterns and the API router.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import django_filters
+import pytest
+from django.urls import URLPattern, get_resolver
+from rest_framework.views import APIView
+
+from gfmd.api import build_router
+from gfmd.filters import KeyMultipleFilter, SearchFilter
+from practices.filters import PracticeFilter
+from rcps.filters import RCPFilter
+from roundtables.filters import RecommendationFilter
+
+pytestmark = pytest.mark.django_db
+
+LONG = "x" * 10_000
+# Raw, already percent-encoded query values. Django decodes bytes that are not UTF-8 to U+FFFD.
+NUL = ["%00", "a%00b"]
+NOT_UTF8 = ["%ff%fe", "abc%c3%28"]
+INJECTION = [
+    quote("zzqx'; DROP TABLE practices_practice; --", safe=""),
+    quote("<script>alert(1)</script>", safe=""),
+    quote('"><img src=x onerror=alert(1)>', safe=""),
+]
+# Refused by every filter, free text included.
+ALWAYS_BAD = [LONG, *NUL, *NOT_UTF8]
+# Refused by every filter that takes a key, a choice, a number or an ordering.
+NOT_A_KEY = [
+    "no-such-value",
+    "-1",
+    "0",
+    "1.5",
+    "99999999999999999999",
+    quote("☃", safe=""),
+    *INJECTION,
+]
+# Detail keys no record has, and keys that are not keys at all.
+UNKNOWN_KEYS = [
+    "no-such-record",
+    "zzz",
+    "9.9",
+    "-1",
+    "99999999999999999999",
+    LONG,
+    "%00",
+    "%ff%fe",
+    quote("<script>alert(1)</script>", safe=""),
+    "..%2F..%2Fetc",
+]
+BAD_PAGES = ["abc", "0", "-1", "1.5", "99999999999999999999", "999999", LONG, "%00", "%ff%fe"]
+BAD_PAGE_SIZES = ["abc", "0", "-1", "1.5", LONG, "%00", "%ff%fe", *INJECTION[:1]]
+BAD_FORMATS = ["bogus", LONG, "%00", "%ff%fe", *INJECTION[1:2]]
+
+HTML_LISTS = {
+    "/practices/": PracticeFilter,
+    "/recommendations/": RecommendationFilter,
+    "/rcps/": RCPFilter,
+}
+FREE_TEXT = (SearchFilter, django_filters.CharFilter)
+
+tried = 0
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle(monkeypatch):
+    """Hundreds of requests from one address: the anonymous throttle would answer 429."""
+    monkeypatch.setattr(APIView, "throttle_classes", [])
+
+
+def api_lists():
+    """(url, FilterSet or None, paginated) of every API list, the facets included."""
+    lists = []
+    for prefix, viewset, _ in build_router().registry:
+        if prefix == "search":
+            continue
+        paginated = getattr(viewset, "pagination_class", None) is not None
+        filterset = getattr(viewset, "filterset_class", None)
+        lists.append((f"/api/v1/{prefix}/", filterset, paginated))
+        if hasattr(viewset, "facets"):
+            lists.append((f"/api/v1/{prefix}/facets/", filterset, False))
+    return lists
+
+
+def filters_of(filterset) -> dict:
+    return dict(filterset.base_filters) if filterset else {}
+
+
+def good_value(flt) -> str:
+    """A value the filter accepts, for the repeated-parameter cases."""
+    if isinstance(flt, django_filters.OrderingFilter):
+        return flt.param_map and next(iter(flt.param_map))
+    if isinstance(flt, KeyMultipleFilter):
+        field = flt.extra.get("to_field_name", "pk")
+        return quote(str(getattr(flt.extra["queryset"].first(), field)), safe="")
+    if hasattr(flt, "extra") and flt.extra.get("choices"):
+        return next(iter(flt.extra["choices"]))[0]
+    if isinstance(flt, django_filters.NumberFilter):
+        return "2000"
+    return "migration"
+
+
+def get(client, url: str, query: str = ""):
+    global tried
+    tried += 1
+    response = client.get(f"{url}?{query}" if query else url)
+    assert response.status_code < 500, f"{response.status_code} for {url}?{query[:80]}"
+    return response
+
+
+def alert_text(response) -> str:
+    match = re.search(r'role="alert">(.*?)</div>', response.content.decode(), re.S)
+    return match.group(1) if match else ""
+
+
+def refused(response, param: str) -> str:
+    """'' when the response is a 400 naming `param`, else what is wrong with it."""
+    if response.status_code != 400:
+        return f"status {response.status_code}"
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/json"):
+        return "" if param in response.json() else f"400 without {param}: {response.json()}"
+    if kind.startswith("text/csv"):
+        return "" if response.content.decode().startswith(param) else "CSV 400 without it"
+    return "" if f"{param}:" in alert_text(response) else "400 page without the parameter"
+
+
+def not_found(response, word: str = "") -> str:
+    """'' when the response is a 404 with a message (mentioning `word`), else the problem."""
+    if response.status_code != 404:
+        return f"status {response.status_code}"
+    if response.get("Content-Type", "").startswith("application/json"):
+        message = response.json().get("detail", "")
+    else:
+        # The page's own sentence, after the reason when there is one.
+        match = re.search(
+            r"<h1>Not found</h1>\s*<p>(.*?)There is no page", response.content.decode(), re.S
+        )
+        message = (match.group(1).strip() or "There is no page at this address") if match else ""
+    if not message or word.lower() not in message.lower():
+        return f"404 without a clear message: {message[:120]!r}"
+    return ""
+
+
+def check_filter(client, url: str, name: str, flt, *, few: bool = False) -> list[str]:
+    """Every bad value (or, with `few`, one of each sort) given to one filter of one list."""
+    failures = []
+    free_text = isinstance(flt, FREE_TEXT)
+    always, not_a_key = (ALWAYS_BAD[::2], NOT_A_KEY[:1]) if few else (ALWAYS_BAD, NOT_A_KEY)
+    for value in always + ([] if free_text else not_a_key):
+        if problem := refused(get(client, url, f"{name}={value}"), name):
+            failures.append(f"{name}={value[:40]}: {problem}")
+    good = good_value(flt)
+    bad = LONG if free_text else "no-such-value"
+    for query in (f"{name}={good}&{name}={bad}", f"{name}={bad}&{name}={good}"):
+        if problem := refused(get(client, url, query), name):
+            failures.append(f"{query[:80]}: {problem}")
+    if free_text:
+        # Legitimate text, however odd: searched for, and found nowhere.
+        for value in INJECTION[:1] if few else INJECTION:
+            response = get(client, url, f"{name}={value}")
+            if response.status_code != 200:
+                failures.append(f"{name}={value[:40]}: status {response.status_code}")
+            elif url.startswith("/api/") and "count" in (data := response.json()):
+                if data["count"] != 0:
+                    failures.append(f"{name}={value[:40]}: ignored ({data['count']} rows)")
+    return failures
+
+
+def check_paging(client, url: str, api: bool) -> list[str]:
+    failures = []
+    for value in [*BAD_PAGES, "abc&page=1", "1&page=abc"]:
+        if problem := not_found(get(client, url, f"page={value}"), "page"):
+            failures.append(f"page={value[:40]}: {problem}")
+    if not api:
+        return failures
+    for value in [*BAD_PAGE_SIZES, "abc&page_size=10", "10&page_size=abc"]:
+        if problem := refused(get(client, url, f"page_size={value}"), "page_size"):
+            failures.append(f"page_size={value[:40]}: {problem}")
+    # Above the maximum is capped, as documented: the size is applied, not dropped.
+    for value in ("101", "99999999999999999999", LONG.replace("x", "9")):
+        data = get(client, url, f"page_size={value}").json()
+        if len(data["results"]) != min(data["count"], 100):
+            failures.append(f"page_size={value[:40]}: {len(data['results'])} rows")
+    return failures
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [(url, name) for url, filterset in HTML_LISTS.items() for name in filters_of(filterset)],
+)
+def test_page_filters_refuse_bad_values(client, url, name):
+    # The page uses the API's FilterSet (tried with every value below): one value of each sort.
+    assert check_filter(client, url, name, HTML_LISTS[url].base_filters[name], few=True) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [(url, name) for url, filterset, _ in api_lists() for name in filters_of(filterset)],
+)
+def test_api_filters_refuse_bad_values(client, url, name):
+    filterset = dict((u, f) for u, f, _ in api_lists())[url]
+    assert check_filter(client, url, name, filterset.base_filters[name]) == []
+
+
+@pytest.mark.parametrize("url", [url for url, _, _ in api_lists()])
+def test_api_list_refuses_bad_format_and_params_it_does_not_take(client, url):
+    failures = []
+    for value in [*BAD_FORMATS, "bogus&format=json", "json&format=bogus"]:
+        if problem := not_found(get(client, url, f"format={value}"), "format"):
+            failures.append(f"format={value[:40]}: {problem}")
+    filters = filters_of(dict((u, f) for u, f, _ in api_lists())[url])
+    for name, value in (("ordering", "title"), ("ordering", "-id"), ("q", "migration")):
+        if name not in filters and (problem := refused(get(client, url, f"{name}={value}"), name)):
+            failures.append(f"{name}={value} on a list without it: {problem}")
+    # A CSV download refuses a bad filter the same way, in CSV.
+    if filters:
+        name = next(iter(filters))
+        if problem := refused(get(client, url, f"format=csv&{name}=%00"), name):
+            failures.append(f"CSV {name}: {problem}")
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("url", "api"),
+    [*((url, False) for url in HTML_LISTS), *((u, True) for u, _, paged in api_lists() if paged)],
+)
+def test_pages_of_a_list_refuse_bad_page_numbers(client, url, api):
+    assert check_paging(client, url, api) == []
+
+
+def test_search_refuses_bad_input(client):
+    failures = []
+    for value in [*ALWAYS_BAD, f"ok&q={LONG}", f"{LONG}&q=ok"]:
+        for url in ("/search/", "/api/v1/search/"):
+            if problem := refused(get(client, url, f"q={value}"), "q"):
+                failures.append(f"{url} q={value[:40]}: {problem}")
+    for value in ["bogus", *NUL, *NOT_UTF8, LONG, *INJECTION[:1], "practice&kind=bogus"]:
+        if problem := refused(get(client, "/api/v1/search/", f"q=x&kind={value}"), "kind"):
+            failures.append(f"kind={value[:40]}: {problem}")
+    for value in [*BAD_PAGE_SIZES, "51", "99999999999999999999", "abc&per_kind=5", "5&per_kind=0"]:
+        if problem := refused(get(client, "/api/v1/search/", f"q=x&per_kind={value}"), "per_kind"):
+            failures.append(f"per_kind={value[:40]}: {problem}")
+    for value in BAD_FORMATS:
+        if problem := not_found(get(client, "/api/v1/search/", f"q=x&format={value}"), "format"):
+            failures.append(f"format={value[:40]}: {problem}")
+    assert failures == []
+
+
+def test_country_index_refuses_a_bad_all(client):
+    failures = []
+    for value in ["2", "yes", "-1", LONG, *NUL, *NOT_UTF8, *INJECTION, "1&all=x", "x&all=1"]:
+        if problem := refused(get(client, "/countries/", f"all={value}"), "all"):
+            failures.append(f"all={value[:40]}: {problem}")
+    assert failures == []
+
+
+def detail_urls() -> list[str]:
+    """Every page and API detail URL, with `{}` where the key goes."""
+    urls = []
+    for pattern in get_resolver("gfmd.page_urls").url_patterns:
+        if isinstance(pattern, URLPattern) and "<" in str(pattern.pattern):
+            urls.append("/" + re.sub(r"<[^>]+>", "{}", str(pattern.pattern)))
+    for prefix, _, _ in build_router().registry:
+        if prefix != "search":
+            urls.append(f"/api/v1/{prefix}/{{}}/")
+    return urls
+
+
+@pytest.mark.parametrize("url", detail_urls())
+def test_unknown_detail_keys_are_404_with_a_message(client, url):
+    failures = []
+    for key in UNKNOWN_KEYS:
+        if problem := not_found(get(client, url.format(key))):
+            failures.append(f"{url.format(key)[:80]}: {problem}")
+    assert failures == []
+
+
+def test_every_parameter_was_tried():
+    """The discovery found the parameters (a FilterSet emptied by mistake would pass silently)."""
+    assert len(filters_of(PracticeFilter)) >= 10
+    assert len(api_lists()) >= 11
+    assert len(detail_urls()) >= 20
