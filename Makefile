@@ -60,6 +60,7 @@ shell: install
 
 ## Benchmark at 1k, 10k and 100k practices against Datasette and a bare floor (not a test)
 bench: install
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## Dump every curated record (natural keys, the fixtures' format) to FILE or var/backups/
