@@ -41,6 +41,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
+from tqdm import tqdm
 
 from gfmd.models import Citation, Country, Organisation
 from practices.models import Practice, Theme
@@ -529,22 +530,11 @@ def analyze() -> None:
         cursor.execute(f"{command} {', '.join(tables)}")
 
 
-def progress_bar(total: int, enabled: bool):
-    try:
-        from tqdm import tqdm
-    except ImportError:  # the progress bar is a nicety, not a requirement
-        tqdm = None
-    if tqdm is None or not enabled:
-        return _NoBar()
-    return tqdm(total=total, unit="rec", unit_scale=True, desc="synthesize", smoothing=0.1)
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+def progress_bar(total: int, enabled: bool) -> tqdm:
+    return tqdm(
+        total=total, unit="rec", unit_scale=True, desc="synthesize", smoothing=0.1,
+        disable=not enabled,
+    )  # fmt: skip
 
 
 def synthesize(
