@@ -207,8 +207,7 @@ def server_env(database_url: str) -> dict[str, str]:
     }
     env.update(
         DATABASE_URL=database_url,
-        # gfmd.settings with the pool's duplicate health check removed: see bench/settings.py
-        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SETTINGS_MODULE="gfmd.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
