@@ -263,6 +263,10 @@ class Loader:
             )
             kept.append(child.pk)
         stale = child_model._default_manager.filter(**{parent_field: instance}).exclude(pk__in=kept)
+        if _has_synthetic(child_model):
+            # Generated benchmark records (manage.py synthesize) are in no file: reloading the
+            # file of their session must not delete them; `synthesize --remove` does.
+            stale = stale.filter(synthetic=False)
         stale.delete()
 
     def sync_citations(self, instance, items: Iterable[dict], *, where: str) -> None:
@@ -325,6 +329,10 @@ class Loader:
     def resolve(model: type[models.Model], value) -> models.Model:
         args = value if isinstance(value, (list, tuple)) else [value]
         return model._default_manager.get_by_natural_key(*args)
+
+
+def _has_synthetic(model) -> bool:
+    return any(f.name == "synthetic" for f in model._meta.concrete_fields)
 
 
 def _describe(record: dict, model) -> str:

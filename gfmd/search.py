@@ -127,17 +127,25 @@ VOCABULARY_SECONDS = 3600
 
 def vocabulary() -> dict[str, int]:
     """Every word of the knowledge base (accent-folded, lower case) with how many records use
-    it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming)."""
+    it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming). Generated
+    benchmark rows (a `synthetic` column) are left out: they are not the knowledge base."""
+    from django.apps import apps
     from django.core.cache import cache
     from django.db import connection
 
     words = cache.get(VOCABULARY_CACHE_KEY)
     if words is not None:
         return words
+    synthetic = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if any(f.name == "synthetic" for f in model._meta.concrete_fields)
+    }
     parts = []
     for table, columns in VOCABULARY_SOURCES:
         text = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
-        parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}")
+        where = " WHERE NOT synthetic" if table in synthetic else ""
+        parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}{where}")
     sql = "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) > 2 AND word ~ '^[a-z]+$'"
     inner = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:

@@ -316,4 +316,4 @@ class ParticipationViewSet(CheckedParameters, CuratedViewSet):
     write_serializer_class = write_serializer_for(Participation)
 
     def list_queryset(self):
-        return Participation.objects.with_related()
+        return Participation.objects.published().with_related()

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 
 from gfmd.curated import CuratedDataError, Loader, load_directory
 from gfmd.models import Citation, FixtureLoad
-from practices.models import Theme
-from roundtables.models import Session
+from practices.models import Practice, Theme
+from roundtables.models import Participation, Recommendation, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,64 @@ def test_nested_records_follow_the_file(tmp_path):
     )
     load_directory(tmp_path, only=["roundtables/x.yaml"])
     assert list(s.participations.values_list("name", flat=True)) == ["A"]
+
+
+def test_reloading_a_file_keeps_the_synthetic_children_of_its_records(tmp_path):
+    """Generated benchmark records (manage.py synthesize) are in no file: reloading the file of
+    their session must not remove them, while the curated ones it no longer lists still go."""
+    s = Session.objects.get(meeting__slug="gfmd-2007", code="1.1")
+    person = Participation.objects.create(
+        session=s, role="speaker", name="Ms Testa Syntheticova", synthetic=True
+    )
+    recommendation = Recommendation.objects.create(
+        session=s, number="S1", slug="synthetic-1-kept", title="Kept", text="Kept.", synthetic=True
+    )
+    assert s.participations.filter(synthetic=False).count() > 1
+    assert s.recommendations.filter(synthetic=False).exists()
+    write(
+        tmp_path,
+        "roundtables/x.yaml",
+        """
+- model: roundtables.session
+  meeting: gfmd-2007
+  code: "1.1"
+  participations:
+    - role: chair
+      name: A
+  recommendations: []
+""",
+    )
+    load_directory(tmp_path, only=["roundtables/x.yaml"])
+    assert list(s.participations.filter(synthetic=False).values_list("name", flat=True)) == ["A"]
+    assert not s.recommendations.filter(synthetic=False).exists()
+    assert list(s.participations.filter(synthetic=True)) == [person]
+    assert list(s.recommendations.filter(synthetic=True)) == [recommendation]
+
+
+def test_removing_the_records_no_file_lists_leaves_synthetic_practices(tmp_path):
+    practice = (
+        "- model: practices.practice\n  slug: {slug}\n  title: {slug}\n  summary: S.\n"
+        "  scope: national\n  type: policy\n  themes: [gender]\n"
+    )
+    write(
+        tmp_path,
+        "practices/loader-test.yaml",
+        practice.format(slug="p-one") + practice.format(slug="p-two"),
+    )
+    load_directory(tmp_path)
+    synthetic = Practice.objects.create(
+        slug="synthetic-1-p",
+        title="P",
+        summary="S.",
+        scope="national",
+        type="policy",
+        synthetic=True,
+    )
+    write(tmp_path, "practices/loader-test.yaml", practice.format(slug="p-one"))
+    report = load_directory(tmp_path)
+    assert report.removed == 1
+    assert not Practice.objects.filter(slug="p-two").exists()
+    assert Practice.objects.filter(pk=synthetic.pk).exists()
 
 
 def test_command_reports_failure_without_loading(tmp_path):

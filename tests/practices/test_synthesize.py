@@ -1,17 +1,22 @@
 """`manage.py synthesize`: generated benchmark data that looks like the curated data, is never
 served to visitors unless the server opts in, and goes away whole with `--remove`."""
 
+import random
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from gfmd.export import write_backup
+from gfmd.management.commands.synthesize import People, split_name
 from gfmd.models import Citation
+from gfmd.search import VOCABULARY_CACHE_KEY, vocabulary
 from practices.models import Practice
-from roundtables.models import Recommendation
+from roundtables.models import Participation, Recommendation, Session
 
 pytestmark = pytest.mark.django_db
 # Each of these generates a few hundred records first: one to three seconds.
@@ -19,6 +24,7 @@ slow = pytest.mark.slow
 
 PRACTICES = 300
 RECOMMENDATIONS = 60
+PARTICIPATIONS = 80
 
 
 def snapshot() -> dict[str, int]:
@@ -38,6 +44,7 @@ def synthetic(db):
         "synthesize",
         practices=PRACTICES,
         recommendations=RECOMMENDATIONS,
+        participations=PARTICIPATIONS,
         seed=7,
         verbosity=0,
     )
@@ -49,6 +56,7 @@ def curated_counts(db):
     return {
         "practices": Practice.objects.filter(published=True).count(),
         "recommendations": Recommendation.objects.count(),
+        "participations": Participation.objects.count(),
     }
 
 
@@ -56,6 +64,60 @@ def curated_counts(db):
 def test_adds_the_requested_number_of_synthetic_records(synthetic):
     assert synthetic.count() == PRACTICES
     assert Recommendation.objects.filter(synthetic=True).count() == RECOMMENDATIONS
+    assert Participation.objects.filter(synthetic=True).count() == PARTICIPATIONS
+
+
+@slow
+def test_participations_look_like_the_curated_ones(synthetic):
+    made = Participation.objects.filter(synthetic=True)
+    curated = Participation.objects.filter(synthetic=False, session__isnull=False)
+    assert not made.filter(session__isnull=True).exists()  # on curated sessions only
+    assert made.values("session").distinct().count() >= 5
+    for name in ("role", "country", "organisation", "position"):
+        values = set(made.values_list(name, flat=True))
+        assert values <= set(curated.values_list(name, flat=True)), name
+        assert len(values) > 2, name
+    # Names recombined from the curated ones, never a real person's own.
+    real = set(Participation.objects.filter(synthetic=False).values_list("name", flat=True))
+    surnames = {split_name(name)[1] for name in real}
+    for name in made.values_list("name", flat=True):
+        assert name not in real
+        assert any(name.endswith(" " + surname) for surname in surnames), name
+    # Listed after the session's curated people.
+    for person in made:
+        last = curated.filter(session=person.session_id).order_by("-order").first()
+        assert last is None or person.order > last.order
+
+
+def test_names_stay_unique_when_a_session_and_role_run_short_of_combinations():
+    people = People(
+        leads=["Ms Ann"],
+        surnames=["Phoya", "Yan"],
+        profiles=[],
+        real_names={"Ms Ann Yan"},
+        taken={(1, "speaker"): {"Ms Ann Phoya"}},
+        last_order={},
+    )
+    rng = random.Random(1)
+    names = [people.name(rng, 1, "speaker") for _ in range(30)]
+    assert len(set(names)) == 30
+    assert "Ms Ann Phoya" not in names and "Ms Ann Yan" not in names  # taken; a real person
+    assert all(n.startswith("Ms Ann ") and n.endswith(("Phoya", "Yan")) for n in names)
+    assert people.name(rng, 2, "speaker") == "Ms Ann Phoya"  # another session has room
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Ms Renée Jones-Bos", ("Ms Renée", "Jones-Bos")),
+        ("H.E. Mr M.S. Puri", ("H.E. Mr M.S.", "Puri")),
+        ("Mr Robert K. Visser", ("Mr Robert K.", "Visser")),
+        ("Mr Pedro de Lima", ("Mr Pedro", "de Lima")),
+        ("Dr. Jean Yan", ("Dr. Jean", "Yan")),
+    ],
+)
+def test_names_split_into_honorific_and_given_name_and_surname(name, parts):
+    assert split_name(name) == parts
 
 
 @slow
@@ -143,6 +205,10 @@ def test_synthetic_records_are_hidden_from_anonymous_pages_and_api(
     assert client.get(recommendation.get_absolute_url()).status_code == 404
     recommendations = client.get("/api/v1/recommendations/").json()
     assert recommendations["count"] == curated_counts["recommendations"]
+    participations = client.get("/api/v1/participations/").json()
+    assert participations["count"] == curated_counts["participations"]
+    person = Participation.objects.filter(synthetic=True).select_related("session").first()
+    assert person.name not in client.get(person.session.get_absolute_url()).content.decode()
 
     home = client.get("/")
     assert home.context["counts"]["practices"] == curated_counts["practices"]
@@ -185,10 +251,115 @@ def test_remove_deletes_every_synthetic_record_and_nothing_curated(db):
     before = snapshot()
     call_command("synthesize", practices=120, recommendations=30, seed=3, verbosity=0)
     assert snapshot() != before
+    assert Participation.objects.filter(synthetic=True).count() == 120 // 5  # the default
     call_command("synthesize", remove=True, verbosity=0)
     assert snapshot() == before
     assert not Practice.objects.filter(synthetic=True).exists()
     assert not Recommendation.objects.filter(synthetic=True).exists()
+    assert not Participation.objects.filter(synthetic=True).exists()
+
+
+@pytest.fixture
+def synthetic_people(db):
+    """A synthetic participation at a curated session and one at a curated roundtable, with the
+    country and organisation of a curated person, as `synthesize` makes them (but fast)."""
+    curated = Participation.objects.filter(
+        session__isnull=False, country__isnull=False, organisation__isnull=False
+    ).first()
+    session = curated.session
+    common = {"country": curated.country, "organisation": curated.organisation}
+    return {
+        "session": Participation.objects.create(
+            session=session, role="speaker", name="Ms Testa Syntheticova", synthetic=True, **common
+        ),
+        "roundtable": Participation.objects.create(
+            roundtable=session.roundtable,
+            role="discussant",
+            name="Mr Testo Syntheticov",
+            synthetic=True,
+            **common,
+        ),
+    }
+
+
+def page_text(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_synthetic_participations_are_hidden_from_session_and_roundtable_pages(
+    client, synthetic_people
+):
+    at_session, at_roundtable = synthetic_people["session"], synthetic_people["roundtable"]
+    assert at_session.name not in page_text(client, at_session.session.get_absolute_url())
+    roundtable = at_roundtable.roundtable
+    assert at_roundtable.name not in page_text(client, roundtable.get_absolute_url())
+
+
+@pytest.mark.parametrize("page", ["country", "organisation"])
+def test_synthetic_participations_are_hidden_from_country_and_organisation_pages(
+    client, synthetic_people, page
+):
+    person = synthetic_people["session"]
+    assert person.name not in page_text(client, getattr(person, page).get_absolute_url())
+
+
+def test_synthetic_participations_are_hidden_from_the_api(client, synthetic_people):
+    at_session, at_roundtable = synthetic_people["session"], synthetic_people["roundtable"]
+    names = {at_session.name, at_roundtable.name}
+    listed = client.get("/api/v1/participations/", {"page_size": 100}).json()
+    assert listed["count"] == Participation.objects.filter(synthetic=False).count()
+    assert not names & {p["name"] for p in listed["results"]}
+    csv = client.get("/api/v1/participations/", {"format": "csv"}).content.decode()
+    assert not any(name in csv for name in names)
+    assert client.get(f"/api/v1/participations/{at_session.pk}/").status_code == 404
+    session = client.get(f"/api/v1/sessions/{at_session.session.slug}/").json()
+    assert at_session.name not in {p["name"] for p in session["participations"]}
+    roundtable = client.get(f"/api/v1/roundtables/{at_roundtable.roundtable.slug}/").json()
+    assert at_roundtable.name not in {p["name"] for p in roundtable["participations"]}
+
+
+def test_synthetic_participations_are_left_out_of_backups(synthetic_people):
+    backup = StringIO()
+    write_backup(backup)
+    assert "Syntheticov" not in backup.getvalue()
+    assert "  participations:\n" in backup.getvalue()  # the curated ones are there
+
+
+def test_a_benchmark_server_shows_synthetic_participations(client, settings, synthetic_people):
+    settings.GFMD_SERVE_SYNTHETIC = True
+    person = synthetic_people["session"]
+    assert person.name in page_text(client, person.session.get_absolute_url())
+    listed = client.get("/api/v1/participations/", {"session": person.session.code}).json()
+    assert person.name in {p["name"] for p in listed["results"]}
+
+
+@pytest.fixture
+def fresh_vocabulary():
+    cache.delete(VOCABULARY_CACHE_KEY)
+    yield
+    cache.delete(VOCABULARY_CACHE_KEY)  # this test's words are no other test's vocabulary
+
+
+def test_the_did_you_mean_vocabulary_leaves_out_synthetic_words(fresh_vocabulary):
+    practice = {"summary": "Made up.", "scope": "national", "type": "policy"}
+    Practice.objects.create(slug="vocab-real", title="Vellimurnic scheme", **practice)
+    Practice.objects.create(
+        slug="synthetic-vocab", title="Quixotrumbulous scheme", synthetic=True, **practice
+    )
+    Recommendation.objects.create(
+        session=Session.objects.first(),
+        number="S999",
+        slug="synthetic-vocab-recommendation",
+        title="Blorptastic remittances",
+        text="Made up.",
+        synthetic=True,
+    )
+    words = vocabulary()
+    assert "vellimurnic" in words  # read afresh, with this test's records
+    assert "quixotrumbulous" not in words
+    assert "blorptastic" not in words
 
 
 def test_practice_search_uses_the_gin_index():

@@ -1,14 +1,17 @@
-"""Generate synthetic practices and recommendations on top of the curated data, for benchmarks.
+"""Generate synthetic practices, recommendations and participations on top of the curated data,
+for benchmarks.
 
-    manage.py synthesize --practices 100000 [--recommendations 30000] [--seed 1]
+    manage.py synthesize --practices 100000 [--recommendations 30000] [--participations 20000]
+                         [--seed 1]
     manage.py synthesize --remove
 
 Every generated record carries `synthetic=True`; the site never serves it unless the server runs
-with GFMD_SERVE_SYNTHETIC=1. Citations are attached only to synthetic practices and
+with GFMD_SERVE_SYNTHETIC=1 (the querysets' `published()`), and backups, `kb_report` and the
+search vocabulary leave it out. Citations are attached only to synthetic practices and
 recommendations, and links only go from synthetic records to curated ones, so `--remove` deletes
-exactly what was generated. Participations are not generated: they hang off curated sessions and
-roundtables, carry no `synthetic` flag, and session and country pages list them unfiltered, so
-they could neither be hidden from visitors nor told apart for removal.
+exactly what was generated. Synthetic recommendations and participations hang off curated
+sessions; reloading a session's curated file keeps them (the loader removes only curated children
+its file no longer lists).
 
 How the data is made to look like the real thing:
 
@@ -22,6 +25,13 @@ How the data is made to look like the real thing:
 * Lengths of each field, numbers of countries, organisations, RCPs and citations, scope, type,
   start year and follow-up status are resampled from the curated records themselves; countries,
   organisations, sessions and RCPs are chosen with Zipf weights over their curated popularity.
+* A participation is a curated session participation's role, position, affiliation, country and
+  organisation (so each follows its curated distribution, and they still agree with one another),
+  at a session chosen like a recommendation's, under a name recombined from the curated ones: the
+  honorific and given name of one person with the surname of another ("Ms Renée" + "Ratha").
+  Names are unique per session and role (the natural key) and never a curated person's full name,
+  so no real person is credited with what they did not do; middle initials are added when a
+  session and role run short of combinations. Synthetic participations have no citations.
 
 Rows are written with `bulk_create` in batches (no per-row history: generated data needs none)
 and many-to-many links straight into the through tables.
@@ -33,6 +43,7 @@ import bisect
 import itertools
 import random
 import re
+import string
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,9 +57,13 @@ from tqdm import tqdm
 from gfmd.models import Citation, Country, Organisation
 from practices.models import Practice, Theme
 from rcps.models import RCP
-from roundtables.models import Actor, Recommendation, Session
+from roundtables.models import Actor, Participation, Recommendation, Session
 
 WORD = re.compile(r"\w[\w'’-]*\w|\w")
+# Words a printed name starts with before the given name ("H.E. Mr", "Dr.", "Professor"), compared
+# lower case without the final dot; and middle initials ("K.", "M.S."), kept with the given name.
+HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "professor", "h.e"}
+INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 SLUG_NUMBER = re.compile(r"^synthetic-(\d+)-")
 
 # Zipf exponents: which curated record a synthetic one is modelled on; words by frequency rank
@@ -451,6 +466,104 @@ def recommendation_batch(writer: Writer, numbers: range, session_numbers: dict[i
     return batch
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """('Ms Renée', 'Jones-Bos') from 'Ms Renée Jones-Bos': what comes before the surname (the
+    honorifics, the given name and any middle initials), and the surname."""
+    tokens = name.split()
+    i = 0
+    while i < len(tokens) - 1 and tokens[i].lower().rstrip(".") in HONORIFICS:
+        i += 1
+    i += 1  # the given name
+    while i < len(tokens) - 1 and INITIALS.match(tokens[i]):
+        i += 1
+    if i >= len(tokens):
+        return "", name
+    return " ".join(tokens[:i]), " ".join(tokens[i:])
+
+
+@dataclass
+class People:
+    """What synthetic participations are made of, read from the curated participations, and the
+    names already used in each session and role."""
+
+    leads: list[str]
+    surnames: list[str]
+    # (role, position, affiliation, country id, organisation id) of each curated session
+    # participation
+    profiles: list[tuple]
+    real_names: set[str]
+    taken: dict[tuple[int, str], set[str]]
+    last_order: dict[int, int]
+
+    @classmethod
+    def from_database(cls) -> People:
+        curated = Participation.objects.filter(synthetic=False)
+        names = list(curated.values_list("name", flat=True))
+        parts = [split_name(name) for name in names]
+        profiles = list(
+            curated.filter(session__isnull=False).values_list(
+                "role", "position", "affiliation", "country_id", "organisation_id"
+            )
+        )
+        if not profiles:
+            raise CommandError(
+                "There are no curated session participations to model synthetic ones on: run "
+                "'manage.py load_curated' first, or give --participations 0."
+            )
+        taken: dict[tuple[int, str], set[str]] = {}
+        last_order: dict[int, int] = {}
+        for session, role, name, order in Participation.objects.filter(
+            session__isnull=False
+        ).values_list("session_id", "role", "name", "order"):
+            taken.setdefault((session, role), set()).add(name)
+            last_order[session] = max(last_order.get(session, 0), order)
+        return cls(
+            leads=[lead for lead, _ in parts if lead],
+            surnames=[surname for _, surname in parts],
+            profiles=profiles,
+            real_names=set(names),
+            taken=taken,
+            last_order=last_order,
+        )
+
+    def name(self, rng: random.Random, session: int, role: str) -> str:
+        """A new name for this session and role: a curated lead and surname recombined, with
+        ever more middle initials once the plain combinations keep colliding."""
+        taken = self.taken.setdefault((session, role), set())
+        for attempt in itertools.count():
+            words = [rng.choice(self.leads)] if self.leads else []
+            words += [f"{rng.choice(string.ascii_uppercase)}." for _ in range(attempt // 8)]
+            words.append(rng.choice(self.surnames))
+            name = " ".join(words)[:200]
+            if name not in taken and name not in self.real_names:
+                taken.add(name)
+                return name
+        raise AssertionError("unreachable")
+
+
+def participation_batch(people: People, sessions: Zipf, rng: random.Random, count: int) -> Batch:
+    batch = Batch()
+    for _ in range(count):
+        session = sessions.one(rng)
+        role, position, affiliation, country, organisation = rng.choice(people.profiles)
+        order = people.last_order[session] = people.last_order.get(session, 0) + 1
+        batch.records.append(
+            Participation(
+                session_id=session,
+                role=role,
+                name=people.name(rng, session, role),
+                position=position,
+                affiliation=affiliation,
+                country_id=country,
+                organisation_id=organisation,
+                order=min(order, 32767),
+                synthetic=True,
+            )
+        )
+        batch.citations.append([])
+    return batch
+
+
 def pick_citations(rng: random.Random, model: Model, n: int, corpus: Corpus) -> list[tuple]:
     """Real citations of the model record: the generated record cites what its model cites."""
     pool = model.citations or corpus.models.one(rng).citations
@@ -493,12 +606,16 @@ def write_batch(model, batch: Batch, content_type: ContentType, size: int) -> No
         )
 
 
+# The models synthesize writes, each with a `synthetic` flag.
+SYNTHESIZED = (Practice, Recommendation, Participation)
+
+
 def synthetic_remove() -> dict[str, int]:
     """Delete every synthetic record with its links, citations and any history, in plain SQL:
     the ORM would load each record to send deletion signals and write history for it."""
     removed = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (Practice, Recommendation):
+        for model in SYNTHESIZED:
             table = model._meta.db_table
             ids = f"SELECT id FROM {table} WHERE synthetic"
             content_type = ContentType.objects.get_for_model(model)
@@ -522,7 +639,7 @@ def analyze() -> None:
     index-only scans): what follows measures the plans of a settled database, not of one whose
     tables the planner believes empty. VACUUM cannot run inside a transaction (a test)."""
     tables = [Citation._meta.db_table]
-    for model in (Practice, Recommendation):
+    for model in SYNTHESIZED:
         tables.append(model._meta.db_table)
         tables += [m2m.remote_field.through._meta.db_table for m2m in model._meta.many_to_many]
     command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
@@ -542,6 +659,7 @@ def synthesize(
     practices: int,
     recommendations: int,
     seed: int,
+    participations: int = 0,
     batch_size: int = 2000,
     jobs: int = 2,
     progress=True,
@@ -562,7 +680,13 @@ def synthesize(
     ).values_list("session_id", "number"):
         if number[1:].isdigit():
             session_numbers[session] = max(session_numbers.get(session, 0), int(number[1:]))
-    content_types = ContentType.objects.get_for_models(Practice, Recommendation)
+    content_types = ContentType.objects.get_for_models(*SYNTHESIZED)
+    if participations:
+        people = People.from_database()
+        # Its own generator, so adding participations leaves the practices and recommendations
+        # of a seed as they were; seeded by what is there too, like the other.
+        existing = Participation.objects.filter(synthetic=True).count()
+        people_rng = random.Random(f"{seed}:participations:{existing}")
 
     def batches():
         last = first_practice + practices
@@ -573,6 +697,9 @@ def synthesize(
         for start in range(first_recommendation, last, batch_size):
             numbers = range(start, min(start + batch_size, last))
             yield Recommendation, recommendation_batch(writer, numbers, session_numbers)
+        for start in range(0, participations, batch_size):
+            count = min(batch_size, participations - start)
+            yield Participation, participation_batch(people, corpus.sessions, people_rng, count)
 
     def write(model, batch: Batch) -> int:
         try:
@@ -583,7 +710,7 @@ def synthesize(
         return len(batch.records)
 
     threaded = jobs > 1 and not connection.in_atomic_block
-    bar = progress_bar(practices + recommendations, progress)
+    bar = progress_bar(practices + recommendations + participations, progress)
     try:
         if not threaded:
             for model, batch in batches():
@@ -600,13 +727,18 @@ def synthesize(
     finally:
         bar.close()
     analyze()
-    return {"practices.practice": practices, "roundtables.recommendation": recommendations}
+    return {
+        "practices.practice": practices,
+        "roundtables.recommendation": recommendations,
+        "roundtables.participation": participations,
+    }
 
 
 class Command(BaseCommand):
     help = (
-        "Generate synthetic practices and recommendations (marked synthetic=True, never served "
-        "unless GFMD_SERVE_SYNTHETIC=1) for benchmarks, or remove them all with --remove."
+        "Generate synthetic practices, recommendations and participations (marked "
+        "synthetic=True, never served unless GFMD_SERVE_SYNTHETIC=1) for benchmarks, or remove "
+        "them all with --remove."
     )
 
     def add_arguments(self, parser):
@@ -619,6 +751,13 @@ class Command(BaseCommand):
             help="Synthetic recommendations to add to the curated sessions (default: N/3, the "
             "curated ratio).",
         )
+        parser.add_argument(
+            "--participations",
+            type=int,
+            default=None,
+            metavar="P",
+            help="Synthetic participations to add to the curated sessions (default: N/5).",
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
@@ -629,7 +768,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, practices, recommendations, seed, batch_size, jobs, remove, verbosity, **_
+        self,
+        *args,
+        practices,
+        recommendations,
+        participations,
+        seed,
+        batch_size,
+        jobs,
+        remove,
+        verbosity,
+        **_,
     ):
         if remove:
             removed = synthetic_remove()
@@ -640,13 +789,21 @@ class Command(BaseCommand):
             return
         if recommendations is None:
             recommendations = practices // 3
-        if practices < 0 or recommendations < 0 or batch_size < 1:
-            raise CommandError("--practices, --recommendations and --batch-size must be positive.")
-        if not practices and not recommendations:
-            raise CommandError("Nothing to do: give --practices N and/or --recommendations M.")
+        if participations is None:
+            participations = practices // 5
+        if min(practices, recommendations, participations) < 0 or batch_size < 1:
+            raise CommandError(
+                "--practices, --recommendations, --participations and --batch-size must be "
+                "positive."
+            )
+        if not practices and not recommendations and not participations:
+            raise CommandError(
+                "Nothing to do: give --practices N, --recommendations M and/or --participations P."
+            )
         made = synthesize(
             practices=practices,
             recommendations=recommendations,
+            participations=participations,
             seed=seed,
             batch_size=batch_size,
             jobs=jobs,
