@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 
 from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write_serializer_for
 from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
+from gfmd.data_version import cached
 from gfmd.filters import (
     NOT_UTF8,
     REPLACEMENT_CHARACTER,
@@ -337,10 +338,14 @@ class SearchViewSet(viewsets.ViewSet):
             }
         )
         params.is_valid(raise_exception=True)
-        groups = search_all(
-            params.validated_data["q"],
-            kinds=sorted(params.validated_data.get("kind") or []) or None,
-            per_kind=params.validated_data.get("per_kind", 10),
+        text = params.validated_data["q"]
+        kinds = sorted(params.validated_data.get("kind") or []) or None
+        per_kind = params.validated_data.get("per_kind", 10)
+        groups = cached(
+            request,
+            "search",
+            (text, kinds, per_kind),
+            lambda: search_all(text, kinds=kinds, per_kind=per_kind),
         )
         text = params.validated_data["q"]
         total = sum(group.total for group in groups)

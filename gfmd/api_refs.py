@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
+
+from gfmd.links import absolute, key_url
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -24,7 +25,7 @@ class LinkField(serializers.Field):
         value = getattr(instance, self.key)
         if self.transform:
             value = self.transform(value)
-        return reverse(self.view_name, args=[value], request=self.context.get("request"))
+        return absolute(self.context.get("request"), key_url(self.view_name, value))
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -35,9 +36,7 @@ class WebLinkField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        request = self.context.get("request")
-        url = instance.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return absolute(self.context.get("request"), instance.get_absolute_url())
 
 
 def _lower(value: str) -> str:

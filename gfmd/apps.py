@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_data_version(sender, using="default", **kwargs):
+    from gfmd import data_version
+
+    data_version.install(using)
 
 
 class GfmdConfig(AppConfig):
     verbose_name = "Reference data"
     name = "gfmd"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # After every migrate: the data version's counter and its triggers on every table.
+        post_migrate.connect(_install_data_version, sender=self, dispatch_uid="gfmd-data-version")

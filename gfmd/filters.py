@@ -62,8 +62,38 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
             raise
 
 
+def related_to_any(queryset, path: str, values):
+    """`queryset` narrowed to the records whose many-to-many `path` ("countries",
+    "countries__region") reaches any of `values`, as a semi-join on the link table:
+    `id IN (SELECT practice_id FROM practices_practice_countries WHERE ...)`.
+
+    Joining the relation and then removing duplicates with DISTINCT, as a filter across a
+    many-to-many relation does by default, makes PostgreSQL build and sort every matching row
+    before it can count or paginate; the semi-join lets it stop at the page it needs."""
+    first, _, rest = path.partition("__")
+    field = queryset.model._meta.get_field(first)
+    if not (field.many_to_many and field.concrete):
+        return queryset.filter(**{f"{path}__in": values}).distinct()
+    through = field.remote_field.through
+    lookup = field.m2m_reverse_field_name() + (f"__{rest}" if rest else "")
+    linked = through._default_manager.filter(**{f"{lookup}__in": values})
+    return queryset.filter(pk__in=linked.values(f"{field.m2m_field_name()}_id"))
+
+
+class RelatedSetMixin:
+    """A multiple-choice filter across a many-to-many relation (`distinct=True`), applied as a
+    semi-join (see `related_to_any`): any of the chosen values matches."""
+
+    def filter(self, qs, value):
+        if not self.distinct or not value or self.exclude or self.conjoined:
+            return super().filter(qs, value)
+        if self.is_noop(qs, value):
+            return qs
+        return related_to_any(qs, self.field_name, list(value))
+
+
 @extend_schema_field(OpenApiTypes.STR)
-class KeyMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+class KeyMultipleFilter(RelatedSetMixin, django_filters.ModelMultipleChoiceFilter):
     """Records chosen by a key (slug, code, ISO code); matches any of them."""
 
     field_class = KeyMultipleChoiceField
@@ -89,7 +119,7 @@ class ChoicesField(forms.MultipleChoiceField):
             raise
 
 
-class ChoicesFilter(django_filters.MultipleChoiceFilter):
+class ChoicesFilter(RelatedSetMixin, django_filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
 

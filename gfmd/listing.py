@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.views.generic import ListView
 
+from gfmd.data_version import cached_ids
 from gfmd.filters import error_message, every_value_checked
 
 
@@ -22,6 +23,9 @@ class FilteredListView(ListView):
     filterset_class = None
     paginate_by = 20
     max_page_size = 100
+    # With a name, the filtered ids are cached under the data version (gfmd.data_version), so
+    # that a page costs one query by primary key however costly its filters and sort.
+    cached_ids_name = ""
 
     def base_queryset(self):
         raise NotImplementedError
@@ -34,6 +38,8 @@ class FilteredListView(ListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             self.filter_error = error_message(self.filterset.errors)
             return base.none()
+        if self.cached_ids_name:
+            return cached_ids(self.request, self.cached_ids_name, self.filterset.qs, base)
         return self.filterset.qs
 
     def get_paginate_by(self, queryset):

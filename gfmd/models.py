@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from gfmd.links import key_url
 from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
 from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
@@ -80,7 +80,7 @@ class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 def _participations():
     from roundtables.models import Participation
 
-    return Participation.objects.all()
+    return Participation.objects.published()
 
 
 class Country(VersionedModel):
@@ -142,7 +142,7 @@ class Country(VersionedModel):
         return self.common_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("country-detail", args=[self.iso3.lower()])
+        return key_url("country-detail", self.iso3.lower())
 
 
 class OrganisationKind(models.TextChoices):
@@ -200,7 +200,7 @@ class Organisation(VersionedModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("organisation-detail", args=[self.slug])
+        return key_url("organisation-detail", self.slug)
 
 
 class SourceDocument(VersionedModel):
@@ -230,7 +230,7 @@ class SourceDocument(VersionedModel):
         return self.short_title or self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("source-detail", args=[self.slug])
+        return key_url("source-detail", self.slug)
 
 
 class Citation(models.Model):

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gfmd.db_router.PinAfterWriteMiddleware",
     "gfmd.health.DatabaseUnavailableMiddleware",
+    "gfmd.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +117,9 @@ else:
     except embedded_db.EmbeddedDatabaseError as exc:
         raise SystemExit(str(exc)) from None
 
+# Whole responses for anonymous visitors, cached under the data version (gfmd.page_cache).
+GFMD_PAGE_CACHE = env_bool("GFMD_PAGE_CACHE", default=not DEBUG)
+
 # Django 5.2's psycopg connection pool: on by default in production, off under runserver/tests.
 DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 
@@ -148,6 +152,15 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    # Each process keeps its own. Room for the cached pages, facet counts and id lists of many
+    # filter combinations (gfmd.data_version); the oldest third goes when it is full.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

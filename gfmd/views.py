@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from gfmd.data_version import cached
 from gfmd.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.search import clean_query, suggest
@@ -23,24 +24,39 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = published_filter("practices__")
+        # The totals and the most cited practices rescan whole tables: computed once per data
+        # version (gfmd.data_version), then read from the cache.
+        summary = cached(self.request, "home", (), home_summary)
+        featured = {p.pk: p for p in Practice.objects.filter(pk__in=summary["featured"])
+                    .prefetch_related("countries")}  # fmt: skip
         context.update(
-            counts={
-                "practices": Practice.objects.published().count(),
-                "sessions": Session.objects.count(),
-                "recommendations": Recommendation.objects.published().count(),
-                "rcps": RCP.objects.count(),
-                "countries": Country.objects.filter(published).distinct().count(),
-            },
+            counts=summary["counts"],
             themes=Theme.objects.top_level(),
-            featured=Practice.objects.published()
-            .annotate(citation_count=Count("citations"))
-            .order_by("-citation_count", "title")
-            .prefetch_related("countries")[:6],
+            featured=[featured[pk] for pk in summary["featured"] if pk in featured],
             sources=SourceDocument.objects.all(),
             meeting=Meeting.objects.filter(kind="gfmd").order_by("number").first(),
         )
         return context
+
+
+def home_summary() -> dict:
+    practices = Practice.objects.published()
+    return {
+        "counts": {
+            "practices": practices.count(),
+            "sessions": Session.objects.count(),
+            "recommendations": Recommendation.objects.published().count(),
+            "rcps": RCP.objects.count(),
+            "countries": Country.objects.filter(
+                Exists(practices.filter(countries=OuterRef("pk")))
+            ).count(),
+        },
+        "featured": list(
+            practices.annotate(citation_count=Count("citations"))
+            .order_by("-citation_count", "title")
+            .values_list("pk", flat=True)[:6]
+        ),
+    }
 
 
 class SearchView(TemplateView):
@@ -57,7 +73,7 @@ class SearchView(TemplateView):
             context["error"] = problem
             status = 400
         elif clean_query(text):
-            context["groups"] = search_all(text)
+            context["groups"] = cached(request, "search", (text,), lambda: search_all(text))
             context["total"] = sum(group.total for group in context["groups"])
             context["suggestion"] = suggest(text)
         return self.render_to_response(context, status=status)
@@ -168,7 +184,7 @@ class OrganisationDetailView(DetailView):
 def _participations():
     from roundtables.models import Participation
 
-    return Participation.objects.select_related("session", "roundtable")
+    return Participation.objects.published().select_related("session", "roundtable")
 
 
 def page_not_found(request, exception):

@@ -21,7 +21,8 @@ from gfmd.api_refs import (
     ThemeRef,
     WebLinkField,
 )
-from practices.facets import practice_facets
+from gfmd.data_version import cached_ids
+from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
@@ -149,6 +150,11 @@ class PracticeViewSet(CheckedParameters, CuratedViewSet):
     def facets(self, request):
         """How many of the matching practices have each facet value (same filters as the list)."""
         matching = self.filter_queryset(self.list_queryset())
-        selected = {name: request.query_params.getlist(name) for name in request.query_params}
-        facets = practice_facets(matching, selected)
+        facets = cached_practice_facets(request, matching)
         return Response(FacetSerializer(facets, many=True).data)
+
+    def paginate_queryset(self, queryset):
+        # A page of a list (not a CSV of all of it): the filtered ids come from the cache.
+        if self.paginator is not None and self.action == "list":
+            queryset = cached_ids(self.request, "practices", queryset, self.list_queryset())
+        return super().paginate_queryset(queryset)

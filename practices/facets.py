@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from gfmd.data_version import cached, query_key
 from gfmd.models import Region
 from practices.models import Practice, PracticeType, Scope
 
@@ -72,3 +73,16 @@ def practice_facets(matching, selected: dict[str, list[str]], limit: int = 60) -
             values.append(FacetValue(value, text, row["n"], value in chosen))
         facets.append(Facet(name, label, values))
     return facets
+
+
+def cached_practice_facets(request, matching) -> list[Facet]:
+    """The facets of the practices `matching` the request's filters, computed once per data
+    version and set of filters (the page, its size and the sort do not change them)."""
+    selected = {name: request.GET.getlist(name) for name in request.GET}
+    ignore = ("page", "page_size", "format", "ordering")
+    return cached(
+        request,
+        "practices:facets",
+        query_key(request, ignore),
+        lambda: practice_facets(matching, selected),
+    )

@@ -6,8 +6,9 @@ import django_filters
 
 from gfmd.filters import ChoicesFilter, KeyMultipleFilter, SearchFilter, YearFilter
 from gfmd.models import Country, Region
-from practices.models import Practice, PracticeType, Scope, Theme
+from practices.models import Practice, PracticeType, Scope
 from rcps.models import RCP
+from roundtables.filters import ThemeFilterMixin, theme_filter
 from roundtables.models import Roundtable, Session
 
 
@@ -15,15 +16,9 @@ def _upper(value):
     return str(value).upper()
 
 
-class PracticeFilter(django_filters.FilterSet):
+class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     q = SearchFilter()
-    theme = KeyMultipleFilter(
-        label="Theme",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        method="filter_theme",
-        example="a theme slug such as 'health-workforce'",
-    )
+    theme = theme_filter(example="health-workforce")
     country = KeyMultipleFilter(
         label="Country",
         field_name="countries",
@@ -72,9 +67,3 @@ class PracticeFilter(django_filters.FilterSet):
     class Meta:
         model = Practice
         fields: list[str] = []
-
-    def filter_theme(self, queryset, name, themes):
-        """A theme selects its own practices and those of the themes below it."""
-        if not themes:
-            return queryset
-        return queryset.filter(themes__in=Theme.objects.with_descendants(themes)).distinct()

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from gfmd.links import key_url
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
 from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
@@ -72,7 +72,7 @@ class Theme(CuratedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("theme-detail", args=[self.slug])
+        return key_url("theme-detail", self.slug)
 
 
 class Scope(models.TextChoices):
@@ -202,10 +202,12 @@ class Practice(CuratedModel):
             # list pages filter published records by scope and type
             models.Index(fields=["published", "scope"], name="practice_scope_idx"),
             models.Index(fields=["published", "type"], name="practice_type_idx"),
+            # the list's default order: a page of a long list reads the index, not the table
+            models.Index(fields=["title", "id"], name="practice_title_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("practice-detail", args=[self.slug])
+        return key_url("practice-detail", self.slug)

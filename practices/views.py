@@ -1,32 +1,30 @@
 """Pages of themes and good practices."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
+from gfmd.data_version import cached
 from gfmd.listing import FilteredListView
-from practices.facets import practice_facets
+from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme, published_filter
+from roundtables.models import Recommendation
 
 
 class ThemeListView(ListView):
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
-        published = published_filter("practices__")
-        # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
-        return (
-            Theme.objects.annotate(
-                practice_count=Count("practices", filter=published, distinct=True),
-                recommendation_count=Count("recommendations", distinct=True),
-            )
-            .select_related("parent")
-            .order_by(*Theme._meta.ordering)
-        )
+        return Theme.objects.select_related("parent").order_by(*Theme._meta.ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         themes = list(context["object_list"])
+        counts = cached(self.request, "theme-counts", (), theme_counts)
+        for theme in themes:
+            theme.practice_count = counts["practices"].get(theme.pk, 0)
+            theme.recommendation_count = counts["recommendations"].get(theme.pk, 0)
         children = {}
         for theme in themes:
             children.setdefault(theme.parent_id, []).append(theme)
@@ -34,6 +32,23 @@ class ThemeListView(ListView):
             theme.child_list = children.get(theme.pk, [])
         context["roots"] = children.get(None, [])
         return context
+
+
+def theme_counts() -> dict[str, dict[int, int]]:
+    """How many published practices and recommendations each theme has (its own links), each
+    relation counted in its own grouped query: in one join their rows would multiply."""
+
+    def per_theme(through, published) -> dict[int, int]:
+        rows = through.objects.filter(published).values("theme").annotate(n=Count("pk"))
+        return {row["theme"]: row["n"] for row in rows.order_by()}
+
+    return {
+        "practices": per_theme(Practice.themes.through, published_filter("practice__")),
+        "recommendations": per_theme(
+            Recommendation.themes.through,
+            Q() if settings.GFMD_SERVE_SYNTHETIC else Q(recommendation__synthetic=False),
+        ),
+    }
 
 
 class ThemeDetailView(DetailView):
@@ -46,6 +61,7 @@ class ThemeDetailView(DetailView):
 class PracticeListView(FilteredListView):
     template_name = "practices/practice_list.html"
     filterset_class = PracticeFilter
+    cached_ids_name = "practices"
 
     def base_queryset(self):
         return Practice.objects.published().with_related()
@@ -53,8 +69,7 @@ class PracticeListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.filter_error:
-            selected = {name: self.request.GET.getlist(name) for name in self.request.GET}
-            context["facets"] = practice_facets(self.filterset.qs, selected)
+            context["facets"] = cached_practice_facets(self.request, self.filterset.qs)
         return context
 
 
@@ -66,14 +81,26 @@ class PracticeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        practice = self.object
-        theme_ids = [theme.pk for theme in practice.themes.all()]
-        context["related"] = (
+        context["related"] = related_practices(self.request, self.object)
+        return context
+
+
+def related_practices(request, practice, limit: int = 6) -> list[Practice]:
+    """The practices sharing most themes with this one (then by title). Ranking them reads every
+    practice of those themes, so the ids are kept per data version."""
+    theme_ids = [theme.pk for theme in practice.themes.all()]
+
+    def ranked() -> list[int]:
+        through = Practice.themes.through.objects.filter(theme__in=theme_ids)
+        return list(
             Practice.objects.published()
-            .filter(themes__in=theme_ids)
+            .filter(pk__in=through.values("practice_id"))
             .exclude(pk=practice.pk)
             .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
             .order_by("-shared", "title")
-            .only("slug", "title", "summary")[:6]
+            .values_list("pk", flat=True)[:limit]
         )
-        return context
+
+    ids = cached(request, "related", (practice.pk, tuple(theme_ids)), ranked)
+    rows = {p.pk: p for p in Practice.objects.filter(pk__in=ids).only("slug", "title", "summary")}
+    return [rows[pk] for pk in ids if pk in rows]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from gfmd.links import key_url
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
 from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
@@ -141,4 +141,4 @@ class RCP(CuratedModel):
         return [line.strip() for line in self.focus_areas.splitlines() if line.strip()]
 
     def get_absolute_url(self) -> str:
-        return reverse("rcp-detail", args=[self.slug])
+        return key_url("rcp-detail", self.slug)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import django_filters
 
-from gfmd.filters import ChoicesFilter, KeyMultipleFilter, SearchFilter, YearFilter
+from gfmd.filters import (
+    ChoicesFilter,
+    KeyMultipleFilter,
+    SearchFilter,
+    YearFilter,
+    related_to_any,
+)
 from gfmd.models import Country
 from practices.models import Theme
 from roundtables.models import (
@@ -25,21 +31,22 @@ def _upper(value):
     return str(value).upper()
 
 
-def theme_filter() -> KeyMultipleFilter:
+def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
     return KeyMultipleFilter(
         label="Theme",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         method="filter_theme",
-        example="a theme slug such as 'remittance-costs'",
+        example=f"a theme slug such as '{example}'",
     )
 
 
 class ThemeFilterMixin:
     def filter_theme(self, queryset, name, themes):
+        """A theme selects its own records and those of the themes below it."""
         if not themes:
             return queryset
-        return queryset.filter(themes__in=Theme.objects.with_descendants(themes)).distinct()
+        return related_to_any(queryset, "themes", Theme.objects.with_descendants(themes))
 
 
 class MeetingFilter(django_filters.FilterSet):

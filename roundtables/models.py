@@ -7,8 +7,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from gfmd.links import key_url
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
 from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
@@ -79,7 +79,7 @@ class Meeting(CuratedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting-detail", args=[self.slug])
+        return key_url("meeting-detail", self.slug)
 
 
 class Topic(CuratedModel):
@@ -104,7 +104,7 @@ class Topic(CuratedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("topic-detail", args=[self.slug])
+        return key_url("topic-detail", self.slug)
 
 
 class RoundtableQuerySet(NaturalKeyQuerySet):
@@ -118,7 +118,9 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
             models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
             models.Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("country", "organisation"),
+                queryset=Participation.objects.published().select_related(
+                    "country", "organisation"
+                ),
             ),
         )
 
@@ -147,7 +149,7 @@ class Roundtable(CuratedModel):
         return f"Roundtable {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("roundtable-detail", args=[self.slug])
+        return key_url("roundtable-detail", self.slug)
 
 
 class HorizontalIssue(CuratedModel):
@@ -172,7 +174,7 @@ class HorizontalIssue(CuratedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("horizontal-issue-detail", args=[self.slug])
+        return key_url("horizontal-issue-detail", self.slug)
 
 
 class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
@@ -184,7 +186,9 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             "citations__document",
             models.Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("country", "organisation"),
+                queryset=Participation.objects.published().select_related(
+                    "country", "organisation"
+                ),
             ),
             models.Prefetch(
                 "recommendations",
@@ -275,7 +279,7 @@ class Session(CuratedModel):
             )
 
     def get_absolute_url(self) -> str:
-        return reverse("session-detail", args=[self.slug])
+        return key_url("session-detail", self.slug)
 
 
 class Role(models.TextChoices):
@@ -293,6 +297,10 @@ ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
 class ParticipationQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        """Never generated test data, unless the server serves it (GFMD_SERVE_SYNTHETIC)."""
+        return self if settings.GFMD_SERVE_SYNTHETIC else self.filter(synthetic=False)
+
     def with_related(self):
         return self.select_related("session", "roundtable", "country", "organisation")
 
@@ -328,6 +336,9 @@ class Participation(CuratedModel):
         related_name="participations",
     )
     order = models.PositiveSmallIntegerField(default=0)
+    synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Generated test data, never real."
+    )
 
     objects = ParticipationQuerySet.as_manager()
 
@@ -478,4 +489,4 @@ class Recommendation(CuratedModel):
         return f"{parent} – {self.number}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recommendation-detail", args=[self.slug])
+        return key_url("recommendation-detail", self.slug)

@@ -24,9 +24,11 @@ def _warm_caches(django_db_blocker):
     site, whatever the test order."""
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
 
     from gfmd.search import vocabulary
 
+    cache.clear()  # results cached under the data version (gfmd.data_version) by earlier tests
     with django_db_blocker.unblock():
         ContentType.objects.get_for_models(*apps.get_models())
         vocabulary()  # cached for an hour on a running site
@@ -42,3 +44,21 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def other_connection():
+    """A second session on the test database, committing on its own, as another server would."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    kwargs = {k: params[k] for k in ("host", "port", "user", "password") if params.get(k)}
+    name = connection.settings_dict["NAME"]
+    with psycopg.connect(dbname=name, autocommit=True, **kwargs) as conn:
+        yield conn
+
+
+def touch_country(conn, iso3="PHL"):
+    """A committed write that changes nothing but the data version."""
+    conn.execute("UPDATE gfmd_country SET name = name WHERE iso3 = %s", [iso3])

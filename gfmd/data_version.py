@@ -1,0 +1,243 @@
+"""The knowledge base's data version: a number PostgreSQL raises whenever a transaction that
+changed any curated table commits, so that cached results (facet counts, totals, ETags) can be
+keyed by it and are never served after the data they came from has changed.
+
+How it works, in the database itself, so that every write counts (the admin, the API, the loader,
+`synthesize`, a `psql` session):
+
+* every table of the knowledge base's apps has a statement-level trigger that, the first time a
+  transaction writes to any of them, records that in a transaction-local setting and inserts one
+  row into `gfmd_datachange`;
+* that row's deferred constraint trigger fires when the transaction commits and raises the single
+  counter in `gfmd_dataversion`. The counter's row is locked only while committing, so writers
+  do not queue behind one another and cannot deadlock on it.
+
+A reader asks `current()` once per request. Inside a transaction that has itself written (a test,
+or a view that saves and then reads), `current()` is None: that transaction's uncommitted state
+is nobody else's, so nothing it computes may be cached. A value computed under version N reflects
+the data of version N or later, never earlier: the version is read before the data is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connections, router
+
+APPS = ("gfmd", "roundtables", "practices", "rcps")
+SETTING = "gfmd.changed_in"
+T = TypeVar("T")
+
+FUNCTIONS_SQL = f"""
+CREATE OR REPLACE FUNCTION gfmd_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('{SETTING}', true) IS DISTINCT FROM txid_current()::text THEN
+        PERFORM set_config('{SETTING}', txid_current()::text, true);
+        INSERT INTO gfmd_datachange (txid) VALUES (txid_current());
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION gfmd_raise_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE gfmd_dataversion SET value = value + 1 WHERE id = 1;
+    DELETE FROM gfmd_datachange WHERE txid = NEW.txid;
+    RETURN NULL;
+END $$;
+"""
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS gfmd_dataversion (
+    id smallint PRIMARY KEY CHECK (id = 1),
+    value bigint NOT NULL
+);
+INSERT INTO gfmd_dataversion (id, value) VALUES (1, 1) ON CONFLICT (id) DO NOTHING;
+CREATE UNLOGGED TABLE IF NOT EXISTS gfmd_datachange (txid bigint NOT NULL);
+DROP TRIGGER IF EXISTS gfmd_datachange_commit ON gfmd_datachange;
+CREATE CONSTRAINT TRIGGER gfmd_datachange_commit AFTER INSERT ON gfmd_datachange
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gfmd_raise_version();
+"""
+
+DROP_SQL = """
+DROP TABLE IF EXISTS gfmd_datachange;
+DROP TABLE IF EXISTS gfmd_dataversion;
+DROP FUNCTION IF EXISTS gfmd_raise_version();
+DROP FUNCTION IF EXISTS gfmd_note_change() CASCADE;
+"""
+
+TRIGGER = "gfmd_data_changed"
+
+
+def tracked_tables() -> list[str]:
+    """Every table of the knowledge base: its models and their many-to-many tables, not the
+    history tables (they change only with the tables they follow) nor the loader's own log."""
+    tables = set()
+    for label in APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            meta = model._meta
+            if not meta.managed or meta.proxy or model.__name__.startswith("Historical"):
+                continue
+            if meta.db_table in {"gfmd_fixtureload"}:
+                continue
+            tables.add(meta.db_table)
+    return sorted(tables)
+
+
+def install(using: str = "default") -> None:
+    """Create the counter and (again) the trigger on every tracked table. Idempotent; run after
+    every `migrate`, so that tables added later are tracked too."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(FUNCTIONS_SQL)
+        cursor.execute(SCHEMA_SQL)
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+        for table in tracked_tables():
+            if table not in existing:
+                continue
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                f" ON {quoted} FOR EACH STATEMENT EXECUTE FUNCTION gfmd_note_change()"
+            )
+
+
+def installed(using: str = "default") -> bool:
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT to_regclass('gfmd_dataversion') IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def current(using: str | None = None) -> int | None:
+    """The committed data version, or None inside a transaction that has written data itself."""
+    from gfmd.models import Country
+
+    alias = using or router.db_for_read(Country)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT value, coalesce(current_setting(%s, true), '') = "
+            "coalesce(txid_current_if_assigned()::text, '-') FROM gfmd_dataversion WHERE id = 1",
+            [SETTING],
+        )
+        row = cursor.fetchone()
+    if row is None or row[1]:
+        return None
+    return row[0]
+
+
+def request_version(request) -> int | None:
+    """`current()`, read at most once per request."""
+    if not hasattr(request, "_gfmd_data_version"):
+        request._gfmd_data_version = current()
+    return request._gfmd_data_version
+
+
+def cache_key(name: str, version: int, *parts) -> str:
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    return f"kb:{name}:{version}:{digest}"
+
+
+def cached(request, name: str, parts: tuple, compute: Callable[[], T], timeout: int = 86400) -> T:
+    """`compute()`, cached under the data version: recomputed once the data has changed.
+
+    `parts` must name everything else the result depends on (the filters, the page). Whether
+    synthetic records are served is part of every key, so two servers of one cache that differ
+    in that never share results."""
+    from django.conf import settings
+
+    version = request_version(request) if request is not None else current()
+    if version is None:
+        return compute()
+    key = cache_key(name, version, settings.GFMD_SERVE_SYNTHETIC, *parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def query_key(request, ignore: tuple[str, ...] = ("page", "page_size", "format")) -> tuple:
+    """The request's query parameters (every value, in order), without those that only choose
+    a page or a format of the same results."""
+    return tuple(sorted((k, tuple(v)) for k, v in request.GET.lists() if k not in ignore))
+
+
+class CachedIdList:
+    """A filtered, ordered queryset whose ids are computed once per data version; a page of it
+    is then one query by primary key (plus the queryset's prefetches) however costly the filter,
+    the count or the sort. Django's Paginator and DRF's pagination take it as a list."""
+
+    ordered = True
+
+    def __init__(self, ids: list[int], rows):
+        self.ids = ids
+        self.rows = rows.order_by()
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        chunk = self.ids[index]
+        by_id = {row.pk: row for row in self.rows.filter(pk__in=chunk)} if chunk else {}
+        # A record deleted since is left out rather than failing the page.
+        return [by_id[pk] for pk in chunk if pk in by_id]
+
+    def __iter__(self):
+        size = 500
+        for start in range(0, len(self.ids), size):
+            yield from self[start : start + size]
+
+
+# Lists longer than this are paged by the database itself: their ids would be large to keep, and
+# a list that long is the whole table or most of it, which an index on the sort order serves.
+MAX_CACHED_IDS = 20000
+TOO_MANY = "too many"
+
+
+def cached_ids(request, name: str, queryset, rows):
+    """`queryset`'s ids in its order, cached under the data version and the request's filters,
+    as a list whose pages are fetched from `rows` (the unfiltered queryset with its prefetches).
+    A result longer than MAX_CACHED_IDS is returned as `queryset` itself, its count cached."""
+
+    def compute():
+        ids = list(queryset.values_list("pk", flat=True)[: MAX_CACHED_IDS + 1])
+        return ids if len(ids) <= MAX_CACHED_IDS else TOO_MANY
+
+    ids = cached(request, f"{name}:ids", query_key(request), compute)
+    if ids != TOO_MANY:
+        return CachedIdList(ids, rows)
+    total = cached(request, f"{name}:count", query_key(request), queryset.count)
+    return CountedQuerySet(queryset, total)
+
+
+class CountedQuerySet:
+    """A queryset whose count is already known (Paginator asks `count()`, then slices)."""
+
+    ordered = True
+
+    def __init__(self, queryset, total: int):
+        self.queryset, self.total = queryset, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+    def __iter__(self):
+        return iter(self.queryset)
