@@ -18,10 +18,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _warm_caches(django_db_blocker):
+def _warm_caches(request, django_db_blocker):
     """Citations find their records through content types, which Django caches per process, and
     search suggestions use a cached vocabulary. Warm both so query counts are those of a running
-    site, whatever the test order."""
+    site, whatever the test order; and start from an empty cache, so that no result cached under
+    the data version by an earlier test changes a count. Tests without the database are left
+    alone (some run beside the browser tests' event loop, where Django refuses queries)."""
+    db_fixtures = {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+    if not request.node.get_closest_marker("django_db") and not (
+        db_fixtures & set(request.fixturenames)
+    ):
+        return
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
