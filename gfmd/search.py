@@ -112,15 +112,23 @@ class SearchableManager:
         return super().get_queryset().defer("search")
 
 
-# Where the vocabulary for "did you mean" comes from: unstemmed words of titles and summaries.
-VOCABULARY_SOURCES = (
-    ("practices_practice", ("title", "summary")),
-    ("roundtables_session", ("title", "summary")),
-    ("roundtables_recommendation", ("title",)),
-    ("rcps_rcp", ("name", "short_name", "acronym", "narrative")),
-    ("gfmd_organisation", ("name", "acronym")),
-    ("gfmd_country", ("name",)),
-)
+def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
+    """Where the vocabulary for "did you mean" comes from: the very fields each searchable model
+    indexes (its `search_weights`), so that a word a search can find is never "corrected".
+    Each source: table, columns, whether it has generated rows to leave out."""
+    from django.apps import apps
+
+    sources = []
+    for model in apps.get_models():
+        weights = getattr(model, "search_weights", None)
+        if not weights:
+            continue
+        columns = tuple(model._meta.get_field(name).column for name in weights)
+        synthetic = any(f.name == "synthetic" for f in model._meta.concrete_fields)
+        sources.append((model._meta.db_table, columns, synthetic))
+    return sorted(sources)
+
+
 VOCABULARY_CACHE_KEY = "search:vocabulary"
 VOCABULARY_SECONDS = 3600
 
@@ -129,22 +137,16 @@ def vocabulary() -> dict[str, int]:
     """Every word of the knowledge base (accent-folded, lower case) with how many records use
     it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming). Generated
     benchmark rows (a `synthetic` column) are left out: they are not the knowledge base."""
-    from django.apps import apps
     from django.core.cache import cache
     from django.db import connection
 
     words = cache.get(VOCABULARY_CACHE_KEY)
     if words is not None:
         return words
-    synthetic = {
-        model._meta.db_table
-        for model in apps.get_models()
-        if any(f.name == "synthetic" for f in model._meta.concrete_fields)
-    }
     parts = []
-    for table, columns in VOCABULARY_SOURCES:
+    for table, columns, synthetic in vocabulary_sources():
         text = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
-        where = " WHERE NOT synthetic" if table in synthetic else ""
+        where = " WHERE NOT synthetic" if synthetic else ""
         parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}{where}")
     sql = "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) > 2 AND word ~ '^[a-z]+$'"
     inner = " UNION ALL ".join(parts)

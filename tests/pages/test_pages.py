@@ -177,3 +177,12 @@ def test_search_offers_did_you_mean(client, typed, meant):
     response = client.get("/search/", {"q": typed})
     assert response.context["suggestion"] == meant
     assert "Did you mean" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["brain drain", "circular migration", "Soderkoping", "TOKTEN"])
+def test_words_the_search_finds_are_not_corrected(client, typed):
+    """The vocabulary holds every indexed field's words, not only titles: 'brain drain' is in the
+    practices' descriptions and must not become 'bahrain drawing'."""
+    response = client.get("/search/", {"q": typed})
+    assert response.context["total"] > 0
+    assert response.context["suggestion"] is None
