@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.template.loader import render_to_string
 
 from gfmd.data_version import cached, query_key
 from gfmd.models import Region
@@ -75,14 +76,30 @@ def practice_facets(matching, selected: dict[str, list[str]], limit: int = 60) -
     return facets
 
 
+# The page, its size, the format and the sort do not change the facets.
+NOT_FACET_PARAMETERS = ("page", "page_size", "format", "ordering")
+
+
 def cached_practice_facets(request, matching) -> list[Facet]:
     """The facets of the practices `matching` the request's filters, computed once per data
-    version and set of filters (the page, its size and the sort do not change them)."""
+    version and set of filters."""
     selected = {name: request.GET.getlist(name) for name in request.GET}
-    ignore = ("page", "page_size", "format", "ordering")
     return cached(
         request,
         "practices:facets",
-        query_key(request, ignore),
+        query_key(request, NOT_FACET_PARAMETERS),
         lambda: practice_facets(matching, selected),
+    )
+
+
+def cached_facet_fields(request, matching) -> str:
+    """The list page's facet checkboxes as HTML, rendered once per data version and set of
+    filters: hundreds of values, each a label, a checkbox and a count."""
+    return cached(
+        request,
+        "practices:facet-fields",
+        query_key(request, NOT_FACET_PARAMETERS),
+        lambda: render_to_string(
+            "practices/_facet_fields.html", {"facets": cached_practice_facets(request, matching)}
+        ),
     )

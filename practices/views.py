@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 
 from gfmd.data_version import cached
 from gfmd.listing import FilteredListView
-from practices.facets import cached_practice_facets
+from practices.facets import cached_facet_fields, cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme, published_filter
 from roundtables.models import Recommendation
@@ -70,6 +70,7 @@ class PracticeListView(FilteredListView):
         context = super().get_context_data(**kwargs)
         if not self.filter_error:
             context["facets"] = cached_practice_facets(self.request, self.filterset.qs)
+            context["facet_fields"] = cached_facet_fields(self.request, self.filterset.qs)
         return context
 
 
