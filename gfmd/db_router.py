@@ -9,6 +9,9 @@ from contextvars import ContextVar
 from django.conf import settings
 
 _pinned: ContextVar[bool] = ContextVar("gfmd_db_pinned_to_primary", default=False)
+# One replica per request, so that all of a request's reads (the data version included) see the
+# same state of the data; replicas may lag by different amounts.
+_replica: ContextVar[str | None] = ContextVar("gfmd_db_replica", default=None)
 
 
 def replica_aliases() -> list[str]:
@@ -20,7 +23,11 @@ class PrimaryReplicaRouter:
         replicas = replica_aliases()
         if not replicas or _pinned.get():
             return "default"
-        return random.choice(replicas)
+        chosen = _replica.get()
+        if chosen not in replicas:
+            chosen = random.choice(replicas)
+            _replica.set(chosen)
+        return chosen
 
     def db_for_write(self, model, **hints):
         _pinned.set(True)
@@ -34,14 +41,17 @@ class PrimaryReplicaRouter:
 
 
 class PinAfterWriteMiddleware:
-    """Starts each request unpinned; an unsafe method pins it to the primary from the start."""
+    """Starts each request unpinned and with no replica chosen yet; an unsafe method pins it to
+    the primary from the start."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _pinned.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        replica = _replica.set(None)
         try:
             return self.get_response(request)
         finally:
+            _replica.reset(replica)
             _pinned.reset(token)

@@ -14,8 +14,10 @@ anything that sets a cookie are never stored or served from here. `GFMD_PAGE_CAC
 
 from __future__ import annotations
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.cache import get_cache_key, get_conditional_response, learn_cache_key
 
 from gfmd import data_version
@@ -41,7 +43,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.GFMD_PAGE_CACHE or not cacheable_request(request):
             return self.get_response(request)
-        version = data_version.request_version(request)
+        try:
+            version = data_version.request_version(request)
+        except (DatabaseError, psycopg.Error):
+            # The database is away: the view's own error handling answers (a 503).
+            return self.get_response(request)
         if version is None:
             return self.get_response(request)
         prefix = f"page:{version}:{int(settings.GFMD_SERVE_SYNTHETIC)}"

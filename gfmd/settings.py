@@ -73,11 +73,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gfmd.db_router.PinAfterWriteMiddleware",
+    # Next: a cached anonymous page is answered here, already carrying every header the
+    # middleware below gave it when it was made (gfmd.page_cache).
+    "gfmd.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "gfmd.db_router.PinAfterWriteMiddleware",
     "gfmd.health.DatabaseUnavailableMiddleware",
-    "gfmd.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

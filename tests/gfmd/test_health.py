@@ -77,3 +77,23 @@ def test_unsafe_requests_start_pinned(monkeypatch):
     middleware(RequestFactory().get("/"))
     middleware(RequestFactory().post("/"))
     assert seen == ["replica0", "default"]
+
+
+def test_a_request_reads_from_one_replica(monkeypatch):
+    """Replicas may lag by different amounts: every read of one request (the data version and
+    the data it keys) goes to the same one."""
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: [f"replica{i}" for i in range(8)])
+    router = db_router.PrimaryReplicaRouter()
+    seen = []
+
+    def view(request):
+        seen.append({router.db_for_read(None) for _ in range(20)})
+        return None
+
+    middleware = db_router.PinAfterWriteMiddleware(view)
+    before = db_router._replica.get()
+    for _ in range(10):
+        middleware(RequestFactory().get("/"))
+    assert all(len(chosen) == 1 for chosen in seen)
+    assert len(set().union(*seen)) > 1  # a new choice per request
+    assert db_router._replica.get() == before  # each request's choice ends with it

@@ -79,3 +79,28 @@ def test_errors_are_not_cached(client):
         response = client.get("/practices/?theme=no-such-theme")
         assert response.status_code == 400
         assert HIT_HEADER not in response
+
+
+def test_a_database_that_is_away_gives_the_503_page_not_a_500(client, monkeypatch):
+    """The version cannot be read: the request goes on to the view, whose lost-database handling
+    answers with the 503 page."""
+    from django.db.utils import OperationalError
+
+    from gfmd import data_version
+
+    def away(*args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(data_version, "current", away)
+    response = client.get("/practices/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert HIT_HEADER not in response
+
+
+def test_cached_pages_keep_the_security_headers(client):
+    first = client.get("/practices/")
+    second = client.get("/practices/")
+    assert second[HIT_HEADER] == "hit"
+    for header in ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options"):
+        assert second[header] == first[header]

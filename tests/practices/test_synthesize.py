@@ -15,7 +15,7 @@ from gfmd.export import write_backup
 from gfmd.management.commands.synthesize import People, split_name
 from gfmd.models import Citation
 from gfmd.search import VOCABULARY_CACHE_KEY, vocabulary
-from practices.models import Practice
+from practices.models import Practice, Theme
 from roundtables.models import Participation, Recommendation, Session
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +213,17 @@ def test_synthetic_records_are_hidden_from_anonymous_pages_and_api(
     home = client.get("/")
     assert home.context["counts"]["practices"] == curated_counts["practices"]
     assert home.context["counts"]["recommendations"] == curated_counts["recommendations"]
+    theme_page = client.get("/themes/").context
+    themes, below = [], list(theme_page["roots"])
+    while below:
+        themes.append(below.pop())
+        below += themes[-1].child_list
+    assert len(themes) == Theme.objects.count()
+    for theme in themes:
+        curated = Practice.objects.filter(synthetic=False, published=True, themes=theme)
+        assert theme.practice_count == curated.count(), theme.slug
+        recommendations = Recommendation.objects.filter(synthetic=False, themes=theme)
+        assert theme.recommendation_count == recommendations.count(), theme.slug
     facets = client.get("/api/v1/practices/facets/").json()
     themes = next(f for f in facets if f["name"] == "theme")
     assert max(v["count"] for v in themes["values"]) <= curated_counts["practices"]
