@@ -827,26 +827,18 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
         f"{os.getloadavg()[0]:.2f} before measuring."
     )
 
-    if "ours" in args.servers:
-        print(f"== {result.practices:,} practices: ours", flush=True)
-        server = gunicorn("ours", "gfmd.wsgi:application", env, ROOT, args.workers, "/healthz")
+    # Ours as deployed, then the same server with the page cache off: every request runs its
+    # view (its aggregate results still cached under the data version), as a curator's would.
+    variants = [("ours", "ours", env), ("uncached", "ours, page cache off",
+                {**env, "GFMD_PAGE_CACHE": "0"})]  # fmt: skip
+    for key, label, variant_env in variants:
+        if key not in args.servers:
+            continue
+        print(f"== {result.practices:,} practices: {label}", flush=True)
+        server = gunicorn(key, "gfmd.wsgi:application", variant_env, ROOT, args.workers, "/healthz")
         try:
-            drive(server, {p.name: p.ours for p in page_list}, args, result, "ours")
-            result.memory["ours"] = server.peak_memory_mb()
-        finally:
-            server.stop()
-
-    if "uncached" in args.servers:
-        # The same server with the page cache off: every request runs its view (its aggregate
-        # results still cached under the data version), as a signed-in curator's would.
-        print(f"== {result.practices:,} practices: ours, page cache off", flush=True)
-        uncached_env = {**env, "GFMD_PAGE_CACHE": "0"}
-        server = gunicorn(
-            "uncached", "gfmd.wsgi:application", uncached_env, ROOT, args.workers, "/healthz"
-        )
-        try:
-            drive(server, {p.name: p.ours for p in page_list}, args, result, "uncached")
-            result.memory["uncached"] = server.peak_memory_mb()
+            drive(server, {p.name: p.ours for p in page_list}, args, result, key)
+            result.memory[key] = server.peak_memory_mb()
         finally:
             server.stop()
 

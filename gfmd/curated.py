@@ -39,7 +39,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
-from gfmd.models import Citation, FixtureLoad, SourceDocument
+from gfmd.models import Citation, FixtureLoad, SourceDocument, has_synthetic
 
 # Files load in this order so that what a record refers to already exists.
 LOAD_ORDER = (
@@ -263,7 +263,7 @@ class Loader:
             )
             kept.append(child.pk)
         stale = child_model._default_manager.filter(**{parent_field: instance}).exclude(pk__in=kept)
-        if _has_synthetic(child_model):
+        if has_synthetic(child_model):
             # Generated benchmark records (manage.py synthesize) are in no file: reloading the
             # file of their session must not delete them; `synthesize --remove` does.
             stale = stale.filter(synthetic=False)
@@ -329,10 +329,6 @@ class Loader:
     def resolve(model: type[models.Model], value) -> models.Model:
         args = value if isinstance(value, (list, tuple)) else [value]
         return model._default_manager.get_by_natural_key(*args)
-
-
-def _has_synthetic(model) -> bool:
-    return any(f.name == "synthetic" for f in model._meta.concrete_fields)
 
 
 def _describe(record: dict, model) -> str:

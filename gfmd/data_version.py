@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
 
@@ -150,8 +151,6 @@ def cached(request, name: str, parts: tuple, compute: Callable[[], T], timeout: 
     `parts` must name everything else the result depends on (the filters, the page). Whether
     synthetic records are served is part of every key, so two servers of one cache that differ
     in that never share results."""
-    from django.conf import settings
-
     version = request_version(request) if request is not None else current()
     if version is None:
         return compute()

@@ -32,7 +32,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 
-from gfmd.models import Citation, FixtureLoad
+from gfmd.models import Citation, FixtureLoad, has_synthetic
 
 # Top-level records, in the order they load. Each model's own records are ordered parent first.
 TOP_LEVEL = (
@@ -73,7 +73,7 @@ class Exporter:
     def rows(self, model: type[models.Model]) -> list[dict]:
         fields = [f.attname for f in model._meta.concrete_fields if _exported(f)]
         queryset = model._default_manager.using(self.using).all()
-        if any(f.name == "synthetic" for f in model._meta.concrete_fields):
+        if has_synthetic(model):
             queryset = queryset.filter(synthetic=False)
         ordering = [*(model._meta.ordering or []), "pk"]
         return list(queryset.order_by(*ordering).values("pk", *fields))

@@ -16,6 +16,11 @@ from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 SlugQuerySet = NaturalKeyQuerySet
 
 
+def has_synthetic(model) -> bool:
+    """Whether `model` can hold generated benchmark rows (`manage.py synthesize`)."""
+    return any(f.name == "synthetic" for f in model._meta.concrete_fields)
+
+
 class TrackedHistory(HistoricalRecords):
     """History of every stored field except the search vector, which PostgreSQL derives."""
 

@@ -118,13 +118,15 @@ def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
     Each source: table, columns, whether it has generated rows to leave out."""
     from django.apps import apps
 
+    from gfmd.models import has_synthetic
+
     sources = []
     for model in apps.get_models():
         weights = getattr(model, "search_weights", None)
         if not weights:
             continue
         columns = tuple(model._meta.get_field(name).column for name in weights)
-        synthetic = any(f.name == "synthetic" for f in model._meta.concrete_fields)
+        synthetic = has_synthetic(model)
         sources.append((model._meta.db_table, columns, synthetic))
     return sorted(sources)
 

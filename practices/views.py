@@ -1,6 +1,5 @@
 """Pages of themes and good practices."""
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
@@ -8,7 +7,7 @@ from gfmd.data_version import cached
 from gfmd.listing import FilteredListView
 from practices.facets import cached_facet_fields, cached_practice_facets
 from practices.filters import PracticeFilter
-from practices.models import Practice, Theme, published_filter
+from practices.models import Practice, Theme
 from roundtables.models import Recommendation
 
 
@@ -38,15 +37,15 @@ def theme_counts() -> dict[str, dict[int, int]]:
     """How many published practices and recommendations each theme has (its own links), each
     relation counted in its own grouped query: in one join their rows would multiply."""
 
-    def per_theme(through, published) -> dict[int, int]:
-        rows = through.objects.filter(published).values("theme").annotate(n=Count("pk"))
-        return {row["theme"]: row["n"] for row in rows.order_by()}
+    def per_theme(through, record: str, published) -> dict[int, int]:
+        rows = through.objects.filter(**{f"{record}__in": published})
+        rows = rows.values("theme").annotate(n=Count("pk")).order_by()
+        return {row["theme"]: row["n"] for row in rows}
 
     return {
-        "practices": per_theme(Practice.themes.through, published_filter("practice__")),
+        "practices": per_theme(Practice.themes.through, "practice", Practice.objects.published()),
         "recommendations": per_theme(
-            Recommendation.themes.through,
-            Q() if settings.GFMD_SERVE_SYNTHETIC else Q(recommendation__synthetic=False),
+            Recommendation.themes.through, "recommendation", Recommendation.objects.published()
         ),
     }
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 
-from gfmd.models import Citation
+from gfmd.models import Citation, has_synthetic
 
 # model label -> the text field that must not be empty
 SUMMARY_FIELDS = {
@@ -24,7 +24,7 @@ CITED = [*SUMMARY_FIELDS, "roundtables.participation"]
 def real(model):
     """The model's records less synthetic ones, and less the citations of synthetic ones."""
     records = model._default_manager.all()
-    if any(f.name == "synthetic" for f in model._meta.concrete_fields):
+    if has_synthetic(model):
         return records.filter(synthetic=False)
     if model is Citation:
         for label in ("practices.practice", "roundtables.recommendation"):
