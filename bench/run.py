@@ -176,7 +176,7 @@ def server_url(explicit: str | None) -> str:
     if explicit or os.environ.get("DATABASE_URL"):
         return explicit or os.environ["DATABASE_URL"]
     sys.path.insert(0, str(ROOT))
-    from gfmd import embedded_db
+    from gfmd.lib import embedded_db
 
     return embedded_db.start(embedded_db.default_data_dir(ROOT))
 

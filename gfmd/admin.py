@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from gfmd.locking import find_conflict
+from gfmd.lib.conflicts import find_conflict
 from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
 
 

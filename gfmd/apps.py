@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 def _install_data_version(sender, using="default", **kwargs):
-    from gfmd import data_version
+    from gfmd.lib import data_version
 
     data_version.install(using)
 

@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from gfmd.links import key_url
-from gfmd.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet, search_field, searchable_manager
+from gfmd.lib.links import key_url
+from gfmd.lib.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
+from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 
 SlugQuerySet = NaturalKeyQuerySet
 

@@ -1,6 +1,6 @@
 """Project settings, read from the environment.
 
-DATABASE_URL      optional; without it an embedded PostgreSQL is started (see gfmd.embedded_db)
+DATABASE_URL      optional; without it an embedded PostgreSQL is started (see gfmd.lib.embedded_db)
 DJANGO_SECRET_KEY required when DJANGO_DEBUG is off
 DJANGO_DEBUG      "1"/"true" for development; off by default
 DJANGO_ALLOWED_HOSTS comma-separated host names
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from gfmd import embedded_db
+from gfmd.lib import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = Path(os.environ.get("GFMD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
@@ -73,13 +73,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "gfmd.db_router.PinAfterWriteMiddleware",
+    "gfmd.lib.db_router.PinAfterWriteMiddleware",
     # Next: a cached anonymous page is answered here, already carrying every header the
-    # middleware below gave it when it was made (gfmd.page_cache).
-    "gfmd.page_cache.PageCacheMiddleware",
+    # middleware below gave it when it was made (gfmd.lib.page_cache).
+    "gfmd.lib.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "gfmd.health.DatabaseUnavailableMiddleware",
+    "gfmd.lib.health.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,7 +119,7 @@ else:
     except embedded_db.EmbeddedDatabaseError as exc:
         raise SystemExit(str(exc)) from None
 
-# Whole responses for anonymous visitors, cached under the data version (gfmd.page_cache).
+# Whole responses for anonymous visitors, cached under the data version (gfmd.lib.page_cache).
 GFMD_PAGE_CACHE = env_bool("GFMD_PAGE_CACHE", default=not DEBUG)
 
 # Django 5.2's psycopg connection pool: on by default in production, off under runserver/tests.
@@ -138,10 +138,10 @@ def _database(url: str) -> dict:
 
 DATABASES = {"default": _database(_primary_url)}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GFMD_TEST_DATABASE") or None}
-# Read replicas, comma-separated URLs; see gfmd.db_router.
+# Read replicas, comma-separated URLs; see gfmd.lib.db_router.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica{_index}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
-DATABASE_ROUTERS = ["gfmd.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["gfmd.lib.db_router.PrimaryReplicaRouter"]
 
 # Cache and sessions in Redis when REDIS_URL is set, so app servers share them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -156,7 +156,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # Each process keeps its own. Room for the cached pages, facet counts and id lists of many
-    # filter combinations (gfmd.data_version); the oldest third goes when it is full.
+    # filter combinations (gfmd.lib.data_version); the oldest third goes when it is full.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -203,7 +203,7 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["gfmd.permissions.IsStaffOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["gfmd.lib.api.permissions.IsStaffOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -211,7 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "gfmd.renderers.CSVRenderer",
+        "gfmd.lib.api.renderers.CSVRenderer",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,15 +8,15 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from gfmd import health
-from gfmd.api import build_router
+from gfmd.lib import health
+from gfmd.site.api import build_router
 
 api_patterns = [
     *build_router().urls,
 ]
 
 urlpatterns = [
-    path("", include("gfmd.page_urls")),
+    path("", include("gfmd.site.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
@@ -27,5 +27,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
-handler404 = "gfmd.views.page_not_found"
-handler500 = "gfmd.views.server_error"
+handler404 = "gfmd.site.views.page_not_found"
+handler500 = "gfmd.site.views.server_error"

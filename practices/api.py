@@ -7,9 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from gfmd.api import CheckedParameters
-from gfmd.api_common import CuratedViewSet, write_serializer_for
-from gfmd.api_refs import (
+from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
     LinkField,
@@ -21,7 +19,9 @@ from gfmd.api_refs import (
     ThemeRef,
     WebLinkField,
 )
-from gfmd.data_version import cached_ids
+from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
+from gfmd.lib.data_version import cached_ids
+from gfmd.site.api import CheckedParameters
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme

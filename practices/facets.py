@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.template.loader import render_to_string
 
-from gfmd.data_version import cached, query_key
+from gfmd.lib.data_version import cached, query_key
 from gfmd.models import Region
 from practices.models import Practice, PracticeType, Scope
 

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
-from gfmd.data_version import cached
-from gfmd.listing import FilteredListView
+from gfmd.lib.data_version import cached
+from gfmd.lib.listing import FilteredListView
 from practices.facets import cached_facet_fields, cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme

@@ -2,9 +2,7 @@
 
 from rest_framework import serializers
 
-from gfmd.api import CheckedParameters
-from gfmd.api_common import CuratedViewSet, write_serializer_for
-from gfmd.api_refs import (
+from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
     LinkField,
@@ -12,6 +10,8 @@ from gfmd.api_refs import (
     PracticeRef,
     WebLinkField,
 )
+from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
+from gfmd.site.api import CheckedParameters
 from rcps.filters import RCPFilter
 from rcps.models import RCP
 

@@ -6,9 +6,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
-from gfmd.links import key_url
+from gfmd.lib.links import key_url
+from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 
 class RCPRegion(models.TextChoices):

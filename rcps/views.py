@@ -2,7 +2,7 @@
 
 from django.views.generic import DetailView
 
-from gfmd.listing import FilteredListView
+from gfmd.lib.listing import FilteredListView
 from rcps.filters import RCPFilter
 from rcps.models import RCP
 

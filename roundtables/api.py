@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gfmd.api import CheckedParameters
-from gfmd.api_common import CuratedViewSet, write_serializer_for
-from gfmd.api_refs import (
+from gfmd.lib.api.refs import (
     ActorRef,
     CitationSerializer,
     CountryRef,
@@ -23,6 +21,8 @@ from gfmd.api_refs import (
     ThemeRef,
     WebLinkField,
 )
+from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
+from gfmd.site.api import CheckedParameters
 from roundtables.filters import (
     MeetingFilter,
     ParticipationFilter,

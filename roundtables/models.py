@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from gfmd.links import key_url
+from gfmd.lib.links import key_url
+from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel, NaturalKeyQuerySet
-from gfmd.search import SearchableQuerySet, search_field, searchable_manager
 
 
 class MeetingKind(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.views.generic import DetailView, ListView
 
-from gfmd.listing import FilteredListView
+from gfmd.lib.listing import FilteredListView
 from roundtables.filters import RecommendationFilter
 from roundtables.models import (
     HorizontalIssue,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from gfmd.curated import load_directory
+from gfmd.curation.loader import load_directory
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -38,9 +38,9 @@ def _warm_caches(request, django_db_blocker):
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
-    from gfmd.search import vocabulary
+    from gfmd.lib.search import vocabulary
 
-    cache.clear()  # results cached under the data version (gfmd.data_version) by earlier tests
+    cache.clear()  # results cached under the data version (gfmd.lib.data_version) by earlier tests
     with django_db_blocker.unblock():
         ContentType.objects.get_for_models(*apps.get_models())
         vocabulary()  # cached for an hour on a running site

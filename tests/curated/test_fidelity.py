@@ -2,7 +2,7 @@
 
 import pytest
 
-from gfmd.fidelity import check_excerpt, normalise
+from gfmd.curation.fidelity import check_excerpt, normalise
 from gfmd.models import Citation
 
 pytestmark = pytest.mark.django_db

@@ -23,11 +23,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.test.utils import override_settings
 
-from gfmd.api import SourceViewSet
-from gfmd.export import NESTED, TOP_LEVEL
+from gfmd.curation.export import NESTED, TOP_LEVEL
+from gfmd.lib.natural_keys import NaturalKeyModel
 from gfmd.models import FixtureLoad
-from gfmd.natural_keys import NaturalKeyModel
-from gfmd.views import OrganisationListView, SourceListView
+from gfmd.site.api import SourceViewSet
+from gfmd.site.views import OrganisationListView, SourceListView
 from practices.views import ThemeListView
 from roundtables.views import MeetingListView
 
@@ -162,7 +162,7 @@ def without_header_time(text: str) -> str:
 
 
 def test_every_curated_model_is_backed_up():
-    """A new curated model must be added to the backup (gfmd.export), not silently left out."""
+    """A new curated model must be added to the backup (gfmd.curation.export), not silently left out."""
     curated = {
         model._meta.label_lower
         for app in ("gfmd", "roundtables", "practices", "rcps")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gfmd.charts import NONE, SHADES, Bar, bar_chart, legend, shade, world_map
+from gfmd.lib.charts import NONE, SHADES, Bar, bar_chart, legend, shade, world_map
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from gfmd import data_version
+from gfmd.lib import data_version
 from practices.models import Practice
 from tests.conftest import touch_country
 

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from gfmd import embedded_db
+from gfmd.lib import embedded_db
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
@@ -27,7 +27,7 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
 def test_embedded_server_starts_and_is_reused(tmp_path):
     data_dir = tmp_path / "pgdata"
     code = (
-        "from pathlib import Path; from gfmd import embedded_db; import psycopg;"
+        "from pathlib import Path; from gfmd.lib import embedded_db; import psycopg;"
         f"url = embedded_db.start(Path({str(data_dir)!r}));"
         "pid = psycopg.connect(url).execute('select pg_backend_pid()').fetchone();"
         "print(url)"
@@ -51,7 +51,7 @@ def test_two_processes_share_one_server(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from gfmd import embedded_db;"
+            "import sys, time; from pathlib import Path; from gfmd.lib import embedded_db;"
             f"embedded_db.start(Path({str(data_dir)!r})); print('up', flush=True); time.sleep(30)",
         ],
         cwd=settings.BASE_DIR,

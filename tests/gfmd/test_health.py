@@ -4,8 +4,8 @@ import pytest
 from django.db.utils import OperationalError
 from django.test import RequestFactory
 
-from gfmd import db_router
-from gfmd.health import DatabaseUnavailableMiddleware
+from gfmd.lib import db_router
+from gfmd.lib.health import DatabaseUnavailableMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from gfmd.curated import CuratedDataError, Loader, load_directory
+from gfmd.curation.loader import CuratedDataError, Loader, load_directory
 from gfmd.models import Citation, FixtureLoad
 from practices.models import Practice, Theme
 from roundtables.models import Participation, Recommendation, Session

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from gfmd.page_cache import HIT_HEADER
+from gfmd.lib.page_cache import HIT_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_a_database_that_is_away_gives_the_503_page_not_a_500(client, monkeypatc
     answers with the 503 page."""
     from django.db.utils import OperationalError
 
-    from gfmd import data_version
+    from gfmd.lib import data_version
 
     def away(*args, **kwargs):
         raise OperationalError("server closed the connection")

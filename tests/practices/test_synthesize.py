@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from gfmd.export import write_backup
+from gfmd.curation.export import write_backup
+from gfmd.lib.search import VOCABULARY_CACHE_KEY, vocabulary
 from gfmd.management.commands.synthesize import People, split_name
 from gfmd.models import Citation
-from gfmd.search import VOCABULARY_CACHE_KEY, vocabulary
 from practices.models import Practice, Theme
 from roundtables.models import Participation, Recommendation, Session
 

@@ -18,8 +18,8 @@ import pytest
 from django.urls import URLPattern, get_resolver
 from rest_framework.views import APIView
 
-from gfmd.api import build_router
 from gfmd.filters import KeyMultipleFilter, SearchFilter
+from gfmd.site.api import build_router
 from practices.filters import PracticeFilter
 from rcps.filters import RCPFilter
 from roundtables.filters import RecommendationFilter
@@ -270,7 +270,7 @@ def test_country_index_refuses_a_bad_all(client):
 def detail_urls() -> list[str]:
     """Every page and API detail URL, with `{}` where the key goes."""
     urls = []
-    for pattern in get_resolver("gfmd.page_urls").url_patterns:
+    for pattern in get_resolver("gfmd.site.urls").url_patterns:
         if isinstance(pattern, URLPattern) and "<" in str(pattern.pattern):
             urls.append("/" + re.sub(r"<[^>]+>", "{}", str(pattern.pattern)))
     for prefix, _, _ in build_router().registry:

@@ -1,4 +1,4 @@
-"""Write every curated record to one YAML file in the format of fixtures/ (see gfmd.export)."""
+"""Write every curated record to one YAML file in the format of fixtures/ (see gfmd.curation.export)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gfmd.export import write_backup
+from gfmd.curation.export import write_backup
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gfmd.fidelity import check_excerpt
+from gfmd.curation.fidelity import check_excerpt
 
 
 def iter_citations(node, path=""):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gfmd.curated import CuratedDataError, load_directory
+from gfmd.curation.loader import CuratedDataError, load_directory
 
 
 class Command(BaseCommand):

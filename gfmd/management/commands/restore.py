@@ -8,8 +8,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from gfmd.curated import CuratedDataError, Loader
-from gfmd.export import curated_record_counts, read_fixture_loads
+from gfmd.curation.export import curated_record_counts, read_fixture_loads
+from gfmd.curation.loader import CuratedDataError, Loader
 from gfmd.models import FixtureLoad
 
 

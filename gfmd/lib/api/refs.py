@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gfmd.links import absolute, key_url
+from gfmd.lib.links import absolute, key_url
 
 
 @extend_schema_field(OpenApiTypes.URI)

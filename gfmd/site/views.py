@@ -9,11 +9,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from gfmd.data_version import cached
 from gfmd.filters import NOT_UTF8, REPLACEMENT_CHARACTER
+from gfmd.lib.data_version import cached
+from gfmd.lib.search import clean_query, suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.search import clean_query, suggest
-from gfmd.site_search import search_all
+from gfmd.site.search import search_all
 from practices.models import Practice, Theme, published_filter
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -25,7 +25,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The totals and the most cited practices rescan whole tables: computed once per data
-        # version (gfmd.data_version), then read from the cache.
+        # version (gfmd.lib.data_version), then read from the cache.
         summary = cached(self.request, "home", (), home_summary)
         featured = {p.pk: p for p in Practice.objects.filter(pk__in=summary["featured"])
                     .prefetch_related("countries")}  # fmt: skip

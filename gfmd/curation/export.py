@@ -1,4 +1,4 @@
-"""Exporting the knowledge base to one YAML file in the curated-data format (see gfmd.curated).
+"""Exporting the knowledge base to one YAML file in the curated-data format (see gfmd.curation.loader).
 
 The file is what `manage.py backup` writes and `manage.py restore` loads: every curated record,
 written the way the files in fixtures/ are, so the same loader reads it and a person can review

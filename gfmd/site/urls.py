@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from gfmd import views
-from gfmd.overview import OverviewView
+from gfmd.site import views
+from gfmd.site.overview import OverviewView
 from practices import views as practice_views
 from rcps import views as rcp_views
 from roundtables import views as rt_views

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline
 from django.db.models import F
 
+from gfmd.lib.search import CONFIG, folded, search_query
 from gfmd.models import Country, Organisation
-from gfmd.search import CONFIG, folded, search_query
 from practices.models import Practice
 from rcps.models import RCP
 from roundtables.models import Recommendation, Session

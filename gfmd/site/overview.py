@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.views.generic import TemplateView
 
-from gfmd.charts import Bar, bar_chart, legend, world_map
+from gfmd.lib.charts import Bar, bar_chart, legend, world_map
 from gfmd.models import Country, Region
 from practices.models import Practice, Theme
 from rcps.models import RCP, Engagement, RCPRegion

@@ -9,8 +9,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
-from gfmd.locking import find_conflict
-from gfmd.permissions import IsStaffOrReadOnly
+from gfmd.lib.api.permissions import IsStaffOrReadOnly
+from gfmd.lib.conflicts import find_conflict
 
 
 class Pagination(PageNumberPagination):

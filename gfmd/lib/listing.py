@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.views.generic import ListView
 
-from gfmd.data_version import cached_ids
 from gfmd.filters import error_message, every_value_checked
+from gfmd.lib.data_version import cached_ids
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class FilteredListView(ListView):
     filterset_class = None
     paginate_by = 20
     max_page_size = 100
-    # With a name, the filtered ids are cached under the data version (gfmd.data_version), so
+    # With a name, the filtered ids are cached under the data version (gfmd.lib.data_version), so
     # that a page costs one query by primary key however costly its filters and sort.
     cached_ids_name = ""
 

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.cache import get_cache_key, get_conditional_response, learn_cache_key
 
-from gfmd import data_version
+from gfmd.lib import data_version
 
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
 TIMEOUT = 86400

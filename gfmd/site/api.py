@@ -12,9 +12,6 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from gfmd.api_common import CSVWholeListMixin, CuratedViewSet, Pagination, write_serializer_for
-from gfmd.api_refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
-from gfmd.data_version import cached
 from gfmd.filters import (
     NOT_UTF8,
     REPLACEMENT_CHARACTER,
@@ -22,9 +19,17 @@ from gfmd.filters import (
     FilterBackend,
     OrganisationFilter,
 )
+from gfmd.lib.api.refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
+from gfmd.lib.api.viewsets import (
+    CSVWholeListMixin,
+    CuratedViewSet,
+    Pagination,
+    write_serializer_for,
+)
+from gfmd.lib.data_version import cached
+from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.search import suggest
-from gfmd.site_search import KIND_NAMES, search_all
+from gfmd.site.search import KIND_NAMES, search_all
 from gfmd.templatetags.gfmd_tags import highlighted
 
 
