@@ -10,38 +10,11 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from gfmd.lib.links import key_url
-from gfmd.lib.natural_keys import NaturalKeyModel, NaturalKeyQuerySet
+from gfmd.lib.models import VersionedModel, related_model
+from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 
 SlugQuerySet = NaturalKeyQuerySet
-
-
-def has_synthetic(model) -> bool:
-    """Whether `model` can hold generated benchmark rows (`manage.py synthesize`)."""
-    return any(f.name == "synthetic" for f in model._meta.concrete_fields)
-
-
-class TrackedHistory(HistoricalRecords):
-    """History of every stored field except the search vector, which PostgreSQL derives."""
-
-    def fields_included(self, model):
-        return [f for f in super().fields_included(model) if not f.generated]
-
-
-class VersionedModel(NaturalKeyModel):
-    """A record whose every save is kept in its history and counted in `version`, so that an edit
-    made from an out-of-date copy can be refused instead of silently overwriting another."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    history = TrackedHistory(inherit=True)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
 
 class Region(models.TextChoices):
@@ -60,32 +33,27 @@ class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.filter(region=region)
 
     def annotate_practice_count(self):
-        from practices.models import published_filter
-
-        published = published_filter("practices__")
+        practices = related_model(self.model, "practices")
+        published = practices.objects.published_condition("practices__")
         return self.annotate(practice_count=models.Count("practices", filter=published))
 
     def for_detail(self):
-        from practices.models import Practice
-
+        practices = related_model(self.model, "practices")
+        participations = related_model(self.model, "participations")
         return self.annotate_practice_count().prefetch_related(
             models.Prefetch(
                 "practices",
-                queryset=Practice.objects.published().prefetch_related("themes"),
+                queryset=practices.objects.published().prefetch_related("themes"),
                 to_attr="published_practices",
             ),
             "rcps",
             models.Prefetch(
                 "participations",
-                queryset=_participations().select_related("session", "roundtable", "organisation"),
+                queryset=participations.objects.published().select_related(
+                    "session", "roundtable", "organisation"
+                ),
             ),
         )
-
-
-def _participations():
-    from roundtables.models import Participation
-
-    return Participation.objects.published()
 
 
 class Country(VersionedModel):

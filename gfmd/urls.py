@@ -9,15 +9,13 @@ from drf_spectacular.views import (
 )
 
 from gfmd.lib import health
-from gfmd.site.api import build_router
-
-api_patterns = [
-    *build_router().urls,
-]
 
 urlpatterns = [
     path("", include("gfmd.site.urls")),
-    path("api/v1/", include((api_patterns, "api"))),
+    path("", include("practices.urls")),
+    path("", include("roundtables.urls")),
+    path("", include("rcps.urls")),
+    path("api/v1/", include(("gfmd.api_router", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -21,7 +21,6 @@ from gfmd.lib.api.refs import (
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
 from gfmd.lib.data_version import cached_ids
-from gfmd.site.api import CheckedParameters
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
@@ -58,7 +57,7 @@ class ThemeDetailSerializer(ThemeSerializer):
         return PracticeRef(theme.published_practices, many=True, context=self.context).data
 
 
-class ThemeViewSet(CheckedParameters, CuratedViewSet):
+class ThemeViewSet(CuratedViewSet):
     lookup_field = "slug"
     list_serializer_class = ThemeSerializer
     detail_serializer_class = ThemeDetailSerializer
@@ -129,7 +128,7 @@ class FacetSerializer(serializers.Serializer):
     values = FacetValueSerializer(many=True)
 
 
-class PracticeViewSet(CheckedParameters, CuratedViewSet):
+class PracticeViewSet(CuratedViewSet):
     """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
     start_year_min/max; `q` searches; `ordering` sorts."""
 

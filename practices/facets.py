@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 
 from gfmd.lib.data_version import cached, query_key
-from gfmd.models import Region
-from practices.models import Practice, PracticeType, Scope
+from practices.filters import PracticeFilter
+from practices.models import Practice
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,29 @@ class Facet:
     values: list[FacetValue]
 
 
-# parameter, label, values() path of the key, values() path of the label (or a choices mapping)
-FACETS = (
-    ("theme", "Theme", "themes__slug", "themes__name"),
-    ("region", "Region", "countries__region", dict(Region.choices)),
-    ("country", "Country", "countries__iso3", "countries__name"),
-    ("scope", "Scope", "scope", dict(Scope.choices)),
-    ("type", "Type", "type", dict(PracticeType.choices)),
-    ("session", "Session", "sessions__code", "sessions__title"),
-    ("rcp", "RCP", "rcps__slug", "rcps__name"),
-)
+# The facets of the practice list, in the order shown: filters of `PracticeFilter`.
+FACET_NAMES = ("theme", "region", "country", "scope", "type", "session", "rcp")
+
+
+def facet_table(filterset_class=PracticeFilter):
+    """For each facet: its parameter, label, the values() path of its key, and the values() path
+    of its label (or a mapping of choices), read from the FilterSet's own declarations so that
+    a facet and its filter cannot drift apart."""
+    table = []
+    for name in FACET_NAMES:
+        declared = filterset_class.base_filters[name]
+        path = declared.field_name
+        if "choices" in declared.extra:
+            table.append((name, declared.label, path, dict(declared.extra["choices"])))
+        else:
+            key = declared.extra["to_field_name"]
+            table.append(
+                (name, declared.label, f"{path}__{key}", f"{path}__{declared.label_field}")
+            )
+    return tuple(table)
+
+
+FACETS = facet_table()
 
 
 # Facets whose key can repeat within one practice (two countries of one region; two meetings'

@@ -1,54 +1,53 @@
-"""The practice list's filters, shared by the HTML page and the API."""
+"""The theme filter, which every list of themed records shares, and the practice list's filters
+(the HTML page and the API)."""
 
 from __future__ import annotations
 
 import django_filters
 
-from gfmd.filters import ChoicesFilter, KeyMultipleFilter, SearchFilter, YearFilter
-from gfmd.models import Country, Region
-from practices.models import Practice, PracticeType, Scope
+from gfmd.filters import country_filter, region_filter
+from gfmd.lib.filters import (
+    ChoicesFilter,
+    KeyMultipleFilter,
+    SearchFilter,
+    YearFilter,
+    related_to_any,
+)
+from practices.models import Practice, PracticeType, Scope, Theme
 from rcps.models import RCP
-from roundtables.filters import ThemeFilterMixin, theme_filter
-from roundtables.models import Roundtable, Session
+from roundtables.filter_fields import roundtable_filter, session_filter
 
 
-def _upper(value):
-    return str(value).upper()
+def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
+    """Records by theme; a theme selects its own records and those of the themes below it. The
+    FilterSet using it mixes in `ThemeFilterMixin`."""
+    return KeyMultipleFilter(
+        label="Theme",
+        field_name="themes",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_theme",
+        example=f"a theme slug such as '{example}'",
+    )
+
+
+class ThemeFilterMixin:
+    def filter_theme(self, queryset, name, themes):
+        """A theme selects its own records and those of the themes below it."""
+        if not themes:
+            return queryset
+        return related_to_any(queryset, "themes", Theme.objects.with_descendants(themes))
 
 
 class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     q = SearchFilter()
     theme = theme_filter(example="health-workforce")
-    country = KeyMultipleFilter(
-        label="Country",
-        field_name="countries",
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
-        example="ISO 3166 alpha-3 codes such as 'PHL'",
-        normalise=_upper,
-        distinct=True,
-    )
-    region = ChoicesFilter(
-        field_name="countries__region", choices=Region.choices, distinct=True, label="Region"
-    )
+    country = country_filter("countries", distinct=True)
+    region = region_filter("countries__region", distinct=True)
     scope = ChoicesFilter(choices=Scope.choices, label="Scope")
     type = ChoicesFilter(choices=PracticeType.choices, label="Type")
-    session = KeyMultipleFilter(
-        label="Session",
-        field_name="sessions",
-        queryset=Session.objects.all(),
-        to_field_name="code",
-        example="a session code such as '1.1'",
-        distinct=True,
-    )
-    roundtable = KeyMultipleFilter(
-        label="Roundtable",
-        field_name="sessions__roundtable",
-        queryset=Roundtable.objects.all(),
-        to_field_name="number",
-        example="a roundtable number: 1, 2 or 3",
-        distinct=True,
-    )
+    session = session_filter("sessions", distinct=True)
+    roundtable = roundtable_filter("sessions__roundtable", distinct=True)
     rcp = KeyMultipleFilter(
         label="RCP",
         field_name="rcps",

@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 
 from gfmd.lib.links import key_url
+from gfmd.lib.models import related_model
+from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.models import CuratedModel
 
 
 class ThemeKind(models.TextChoices):
@@ -29,10 +31,12 @@ class ThemeQuerySet(NaturalKeyQuerySet):
             models.Prefetch(
                 "practices", queryset=Practice.objects.published(), to_attr="published_practices"
             ),
-            models.Prefetch("sessions", queryset=_session_model().objects.order_by("order")),
+            models.Prefetch(
+                "sessions", queryset=related_model(Theme, "sessions").objects.order_by("order")
+            ),
             models.Prefetch(
                 "recommendations",
-                queryset=_recommendation_model()
+                queryset=related_model(Theme, "recommendations")
                 .objects.published()
                 .select_related("session", "horizontal_issue"),
             ),
@@ -111,6 +115,11 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         started to serve it (GFMD_SERVE_SYNTHETIC, for benchmarks)."""
         return self.filter(published_filter())
 
+    def published_condition(self, prefix: str = "") -> Q:
+        """The condition of `published()` across a relation (prefix 'practices__'), for counts
+        annotated on the records practices link to."""
+        return published_filter(prefix)
+
     def with_related(self):
         """What list pages and API lists show for each practice."""
         return self.prefetch_related("themes", "countries")
@@ -125,21 +134,11 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             "citations__document",
             models.Prefetch(
                 "sessions",
-                queryset=_session_model().objects.select_related("roundtable", "meeting"),
+                queryset=related_model(Practice, "sessions").objects.select_related(
+                    "roundtable", "meeting"
+                ),
             ),
         )
-
-
-def _recommendation_model():
-    from roundtables.models import Recommendation
-
-    return Recommendation
-
-
-def _session_model():
-    from roundtables.models import Session
-
-    return Session
 
 
 class Practice(CuratedModel):

@@ -11,7 +11,6 @@ from gfmd.lib.api.refs import (
     WebLinkField,
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
-from gfmd.site.api import CheckedParameters
 from rcps.filters import RCPFilter
 from rcps.models import RCP
 
@@ -64,7 +63,7 @@ class RCPDetailSerializer(RCPSerializer):
         ]
 
 
-class RCPViewSet(CheckedParameters, CuratedViewSet):
+class RCPViewSet(CuratedViewSet):
     """Regional consultative processes on migration."""
 
     lookup_field = "slug"

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from gfmd.filters import ChoicesFilter, SearchFilter
+from gfmd.lib.filters import ChoicesFilter, SearchFilter
 from rcps.models import RCP, Engagement, QuestionnaireResponse, RCPRegion
 
 

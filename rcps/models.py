@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 
 from gfmd.lib.links import key_url
+from gfmd.lib.models import related_model
+from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.models import CuratedModel
 
 
 class RCPRegion(models.TextChoices):
@@ -47,14 +49,10 @@ class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             "supporting_organisations",
             "members",
             "citations__document",
-            models.Prefetch("practices", queryset=_published_practices()),
+            models.Prefetch(
+                "practices", queryset=related_model(RCP, "practices").objects.published()
+            ),
         )
-
-
-def _published_practices():
-    from practices.models import Practice
-
-    return Practice.objects.published()
 
 
 class RCP(CuratedModel):

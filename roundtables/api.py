@@ -22,7 +22,6 @@ from gfmd.lib.api.refs import (
     WebLinkField,
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
-from gfmd.site.api import CheckedParameters
 from roundtables.filters import (
     MeetingFilter,
     ParticipationFilter,
@@ -84,7 +83,7 @@ class MeetingDetailSerializer(MeetingSerializer):
         ]
 
 
-class MeetingViewSet(CheckedParameters, CuratedViewSet):
+class MeetingViewSet(CuratedViewSet):
     lookup_field = "slug"
     filterset_class = MeetingFilter
     list_serializer_class = MeetingSerializer
@@ -149,7 +148,7 @@ class RoundtableDetailSerializer(RoundtableSerializer):
         ]
 
 
-class RoundtableViewSet(CheckedParameters, CuratedViewSet):
+class RoundtableViewSet(CuratedViewSet):
     lookup_field = "slug"
     list_serializer_class = RoundtableSerializer
     detail_serializer_class = RoundtableDetailSerializer
@@ -212,7 +211,7 @@ class SessionDetailSerializer(SessionSerializer):
         return PracticeRef(session.published_practices, many=True, context=self.context).data
 
 
-class SessionViewSet(CheckedParameters, CuratedViewSet):
+class SessionViewSet(CuratedViewSet):
     """Sessions; detail by slug or by code ('1.1')."""
 
     lookup_field = "slug"
@@ -286,7 +285,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         ]
 
 
-class RecommendationViewSet(CheckedParameters, CuratedViewSet):
+class RecommendationViewSet(CuratedViewSet):
     """Recommendations of sessions and policy directions of horizontal issues."""
 
     lookup_field = "slug"
@@ -306,7 +305,7 @@ class RecommendationViewSet(CheckedParameters, CuratedViewSet):
         )
 
 
-class ParticipationViewSet(CheckedParameters, CuratedViewSet):
+class ParticipationViewSet(CuratedViewSet):
     """The people of each session and roundtable, by role."""
 
     lookup_value_regex = "[0-9]+"  # by id; anything else is a plain 404 with a message

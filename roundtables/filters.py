@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import django_filters
 
-from gfmd.filters import (
-    ChoicesFilter,
-    KeyMultipleFilter,
-    SearchFilter,
-    YearFilter,
-    related_to_any,
-)
-from gfmd.models import Country
-from practices.models import Theme
+from gfmd.filters import country_filter
+from gfmd.lib.filters import ChoicesFilter, KeyMultipleFilter, SearchFilter, YearFilter
+from practices.filters import ThemeFilterMixin, theme_filter
+from roundtables.filter_fields import meeting_filter, roundtable_filter, session_filter
 from roundtables.models import (
     Actor,
     FollowUpStatus,
@@ -22,31 +17,8 @@ from roundtables.models import (
     Participation,
     Recommendation,
     Role,
-    Roundtable,
     Session,
 )
-
-
-def _upper(value):
-    return str(value).upper()
-
-
-def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
-    return KeyMultipleFilter(
-        label="Theme",
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        method="filter_theme",
-        example=f"a theme slug such as '{example}'",
-    )
-
-
-class ThemeFilterMixin:
-    def filter_theme(self, queryset, name, themes):
-        """A theme selects its own records and those of the themes below it."""
-        if not themes:
-            return queryset
-        return related_to_any(queryset, "themes", Theme.objects.with_descendants(themes))
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -61,19 +33,9 @@ class MeetingFilter(django_filters.FilterSet):
 
 class SessionFilter(ThemeFilterMixin, django_filters.FilterSet):
     q = SearchFilter()
-    roundtable = KeyMultipleFilter(
-        label="Roundtable",
-        queryset=Roundtable.objects.all(),
-        to_field_name="number",
-        example="a roundtable number: 1, 2 or 3",
-    )
+    roundtable = roundtable_filter()
     theme = theme_filter()
-    meeting = KeyMultipleFilter(
-        label="Meeting",
-        queryset=Meeting.objects.all(),
-        to_field_name="slug",
-        example="a meeting slug",
-    )
+    meeting = meeting_filter()
 
     class Meta:
         model = Session
@@ -85,26 +47,9 @@ class ParticipationFilter(django_filters.FilterSet):
         field_name="name", lookup_expr="icontains", max_length=200, label="Name contains"
     )
     role = ChoicesFilter(choices=Role.choices, label="Role")
-    session = KeyMultipleFilter(
-        label="Session",
-        queryset=Session.objects.all(),
-        to_field_name="code",
-        example="a session code such as '1.1'",
-    )
-    roundtable = KeyMultipleFilter(
-        label="Roundtable",
-        field_name="session__roundtable",
-        queryset=Roundtable.objects.all(),
-        to_field_name="number",
-        example="a roundtable number: 1, 2 or 3",
-    )
-    country = KeyMultipleFilter(
-        label="Country",
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
-        example="ISO 3166 alpha-3 codes such as 'PHL'",
-        normalise=_upper,
-    )
+    session = session_filter()
+    roundtable = roundtable_filter("session__roundtable")
+    country = country_filter()
 
     class Meta:
         model = Participation
@@ -113,19 +58,8 @@ class ParticipationFilter(django_filters.FilterSet):
 
 class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
     q = SearchFilter()
-    roundtable = KeyMultipleFilter(
-        label="Roundtable",
-        field_name="session__roundtable",
-        queryset=Roundtable.objects.all(),
-        to_field_name="number",
-        example="a roundtable number: 1, 2 or 3",
-    )
-    session = KeyMultipleFilter(
-        label="Session",
-        queryset=Session.objects.all(),
-        to_field_name="code",
-        example="a session code such as '1.1'",
-    )
+    roundtable = roundtable_filter("session__roundtable")
+    session = session_filter()
     horizontal_issue = KeyMultipleFilter(
         label="Horizontal issue",
         queryset=HorizontalIssue.objects.all(),

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Q
 
 from gfmd.lib.links import key_url
+from gfmd.lib.models import related_model
+from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel, NaturalKeyQuerySet
+from gfmd.models import CuratedModel
 
 
 class MeetingKind(models.TextChoices):
@@ -196,18 +198,12 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             ),
             models.Prefetch(
                 "practices",
-                queryset=_practice_model()
+                queryset=related_model(Session, "practices")
                 .objects.published()
                 .prefetch_related("themes", "countries"),
                 to_attr="published_practices",
             ),
         )
-
-
-def _practice_model():
-    from practices.models import Practice
-
-    return Practice
 
 
 class Session(CuratedModel):
@@ -377,10 +373,6 @@ class Participation(CuratedModel):
         return parent.get_absolute_url() if parent else ""
 
 
-class ActorQuerySet(NaturalKeyQuerySet):
-    pass
-
-
 class Actor(CuratedModel):
     """Who a recommendation asks to act: a group ('governments', 'countries of origin') or a
     named body ('GHWA', 'WHO'), linked to its organisation where there is one."""
@@ -391,7 +383,7 @@ class Actor(CuratedModel):
         "gfmd.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="actors"
     )
 
-    objects = ActorQuerySet.as_manager()
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,4 @@
-"""Exporting the knowledge base to one YAML file in the curated-data format (see gfmd.curation.loader).
+"""Exporting the knowledge base to one YAML file in the curated-data format (gfmd.curation.loader).
 
 The file is what `manage.py backup` writes and `manage.py restore` loads: every curated record,
 written the way the files in fixtures/ are, so the same loader reads it and a person can review
@@ -32,7 +32,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 
-from gfmd.models import Citation, FixtureLoad, has_synthetic
+from gfmd.lib.models import has_synthetic
+from gfmd.models import Citation, FixtureLoad
 
 # Top-level records, in the order they load. Each model's own records are ordered parent first.
 TOP_LEVEL = (

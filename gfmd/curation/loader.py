@@ -39,7 +39,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
-from gfmd.models import Citation, FixtureLoad, SourceDocument, has_synthetic
+from gfmd.lib.models import has_synthetic
+from gfmd.models import Citation, FixtureLoad, SourceDocument
 
 # Files load in this order so that what a record refers to already exists.
 LOAD_ORDER = (

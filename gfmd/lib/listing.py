@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.views.generic import ListView
 
-from gfmd.filters import error_message, every_value_checked
 from gfmd.lib.data_version import cached_ids
+from gfmd.lib.filters import error_message, every_value_checked
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
     Each source: table, columns, whether it has generated rows to leave out."""
     from django.apps import apps
 
-    from gfmd.models import has_synthetic
+    from gfmd.lib.models import has_synthetic
 
     sources = []
     for model in apps.get_models():

@@ -1,4 +1,5 @@
-"""API resources of the reference data, and the router of /api/v1/."""
+"""API resources of the reference data (countries, organisations, sources) and the search across
+every kind of record."""
 
 from __future__ import annotations
 
@@ -6,92 +7,18 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import routers, serializers, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
-from gfmd.filters import (
-    NOT_UTF8,
-    REPLACEMENT_CHARACTER,
-    CountryFilter,
-    FilterBackend,
-    OrganisationFilter,
-)
+from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.lib.api.refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
-from gfmd.lib.api.viewsets import (
-    CSVWholeListMixin,
-    CuratedViewSet,
-    Pagination,
-    write_serializer_for,
-)
+from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet, write_serializer_for
 from gfmd.lib.data_version import cached
+from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import KIND_NAMES, search_all
 from gfmd.templatetags.gfmd_tags import highlighted
-
-
-class CheckedPagination(Pagination):
-    """Pages whose parameters are checked: a `page_size` that is not a whole number from 1 up is
-    a 400 (DRF would silently use the default), one above the maximum is capped as documented,
-    and every value of a repeated `page` or `page_size` must be valid, not only the last."""
-
-    invalid_page_message = "Invalid page: {message}."
-
-    def get_page_size(self, request):
-        values = request.query_params.getlist(self.page_size_query_param)
-        if not values:
-            return self.page_size
-        for value in values:
-            if not _positive_whole_number(value):
-                raise ValidationError(
-                    {
-                        self.page_size_query_param: [
-                            f"Use a whole number from 1 to {self.max_page_size}."
-                        ]
-                    }
-                )
-        digits = values[-1].lstrip("0")
-        # Above the maximum is capped (as documented), without converting a huge number.
-        return min(int(digits) if len(digits) <= 9 else self.max_page_size, self.max_page_size)
-
-    def get_page_number(self, request, paginator):
-        values = request.query_params.getlist(self.page_query_param)
-        for value in values[:-1]:
-            if value not in self.last_page_strings and not _positive_whole_number(value):
-                raise NotFound(self.invalid_page_message.format(message="not a page number"))
-        return super().get_page_number(request, paginator)
-
-
-def _positive_whole_number(value: str) -> bool:
-    return value.isascii() and value.isdigit() and bool(value.strip("0"))
-
-
-class ContentNegotiation(DefaultContentNegotiation):
-    """An unknown `format` is a 404 that says which formats there are (DRF says "Not found.");
-    every value of a repeated `format` must be known, not only the last."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        if not format_suffix:
-            known = [renderer.format for renderer in renderers]
-            for value in request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE):
-                if value and value not in known:
-                    raise NotFound(
-                        f"format: unknown format {value[:40]!r}; use one of {', '.join(known)}."
-                    )
-        return super().select_renderer(request, renderers, format_suffix)
-
-
-class CheckedParameters:
-    """Mixed into every API view: filters, pages and formats whose bad values are reported, and
-    detail keys limited to the characters of a slug (PostgreSQL refuses text with a NUL byte)."""
-
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = [FilterBackend]
-    pagination_class = CheckedPagination
-    content_negotiation_class = ContentNegotiation
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -132,7 +59,7 @@ class CountryDetailSerializer(CountrySerializer):
         return RCPRef(country.rcps.all(), many=True, context=self.context).data
 
 
-class CountryViewSet(CheckedParameters, CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(ReadOnlyViewSet):
     """ISO 3166 states with their UN M49 region; detail by ISO alpha-3 code (any case)."""
 
     lookup_field = "iso3"
@@ -178,7 +105,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         fields = [*OrganisationSerializer.Meta.fields, "version", "citations"]
 
 
-class OrganisationViewSet(CheckedParameters, CuratedViewSet):
+class OrganisationViewSet(CuratedViewSet):
     lookup_field = "slug"
     filterset_class = OrganisationFilter
     list_serializer_class = OrganisationSerializer
@@ -215,7 +142,7 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
 
-class SourceViewSet(CheckedParameters, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(ReadOnlyViewSet):
     """The documents the knowledge base is read from."""
 
     lookup_field = "slug"
@@ -227,38 +154,6 @@ class SourceViewSet(CheckedParameters, viewsets.ReadOnlyModelViewSet):
         return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by(
             *SourceDocument._meta.ordering
         )
-
-
-def build_router() -> DefaultRouter:
-    from practices.api import PracticeViewSet, ThemeViewSet
-    from rcps.api import RCPViewSet
-    from roundtables.api import (
-        MeetingViewSet,
-        ParticipationViewSet,
-        RecommendationViewSet,
-        RoundtableViewSet,
-        SessionViewSet,
-    )
-
-    router = DefaultRouter()
-    router.APIRootView = APIRootView
-    router.register("countries", CountryViewSet, basename="country")
-    router.register("organisations", OrganisationViewSet, basename="organisation")
-    router.register("sources", SourceViewSet, basename="sourcedocument")
-    router.register("themes", ThemeViewSet, basename="theme")
-    router.register("meetings", MeetingViewSet, basename="meeting")
-    router.register("roundtables", RoundtableViewSet, basename="roundtable")
-    router.register("sessions", SessionViewSet, basename="session")
-    router.register("participations", ParticipationViewSet, basename="participation")
-    router.register("recommendations", RecommendationViewSet, basename="recommendation")
-    router.register("practices", PracticeViewSet, basename="practice")
-    router.register("rcps", RCPViewSet, basename="rcp")
-    router.register("search", SearchViewSet, basename="search")
-    return router
-
-
-class APIRootView(routers.APIRootView):
-    content_negotiation_class = ContentNegotiation
 
 
 class HighlightedField(serializers.CharField):
@@ -322,7 +217,6 @@ class SearchViewSet(viewsets.ViewSet):
     results grouped by kind. Titles and snippets are HTML: the text escaped, the words found in
     <mark>."""
 
-    content_negotiation_class = ContentNegotiation
     schema = SearchSchema()
 
     @extend_schema(parameters=[SearchParams], responses={200: SearchResultSerializer})

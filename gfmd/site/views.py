@@ -9,8 +9,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from gfmd.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.lib.data_version import cached
+from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.lib.search import clean_query, suggest
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import search_all

@@ -162,7 +162,7 @@ def without_header_time(text: str) -> str:
 
 
 def test_every_curated_model_is_backed_up():
-    """A new curated model must be added to the backup (gfmd.curation.export), not silently left out."""
+    """A new curated model must be added to the backup (gfmd.curation.export), not left out."""
     curated = {
         model._meta.label_lower
         for app in ("gfmd", "roundtables", "practices", "rcps")

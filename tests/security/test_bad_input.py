@@ -15,11 +15,11 @@ from urllib.parse import quote
 
 import django_filters
 import pytest
-from django.urls import URLPattern, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
-from gfmd.filters import KeyMultipleFilter, SearchFilter
-from gfmd.site.api import build_router
+from gfmd.api_router import router
+from gfmd.lib.filters import KeyMultipleFilter, SearchFilter
 from practices.filters import PracticeFilter
 from rcps.filters import RCPFilter
 from roundtables.filters import RecommendationFilter
@@ -83,7 +83,7 @@ def _no_throttle(monkeypatch):
 def api_lists():
     """(url, FilterSet or None, paginated) of every API list, the facets included."""
     lists = []
-    for prefix, viewset, _ in build_router().registry:
+    for prefix, viewset, _ in router.registry:
         if prefix == "search":
             continue
         paginated = getattr(viewset, "pagination_class", None) is not None
@@ -270,10 +270,14 @@ def test_country_index_refuses_a_bad_all(client):
 def detail_urls() -> list[str]:
     """Every page and API detail URL, with `{}` where the key goes."""
     urls = []
-    for pattern in get_resolver("gfmd.site.urls").url_patterns:
-        if isinstance(pattern, URLPattern) and "<" in str(pattern.pattern):
-            urls.append("/" + re.sub(r"<[^>]+>", "{}", str(pattern.pattern)))
-    for prefix, _, _ in build_router().registry:
+    # The pages: every app's urls.py, included at the root.
+    for included in get_resolver().url_patterns:
+        if not isinstance(included, URLResolver) or str(included.pattern):
+            continue
+        for pattern in included.url_patterns:
+            if isinstance(pattern, URLPattern) and "<" in str(pattern.pattern):
+                urls.append("/" + re.sub(r"<[^>]+>", "{}", str(pattern.pattern)))
+    for prefix, _, _ in router.registry:
         if prefix != "search":
             urls.append(f"/api/v1/{prefix}/{{}}/")
     return urls

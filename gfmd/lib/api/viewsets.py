@@ -1,22 +1,16 @@
-"""What every API resource shares: pagination, CSV output, permissions, the viewset base."""
+"""The viewset bases of every API resource, and the write serializer that checks versions.
+
+Pagination, filtering, content negotiation and permissions are configured once, in the
+`REST_FRAMEWORK` setting; these classes add what settings cannot say."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
-from rest_framework.pagination import PageNumberPagination
 
-from gfmd.lib.api.permissions import IsStaffOrReadOnly
 from gfmd.lib.conflicts import find_conflict
-
-
-class Pagination(PageNumberPagination):
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class CSVWholeListMixin:
@@ -30,13 +24,21 @@ class CSVWholeListMixin:
         return super().paginator
 
 
+# Detail keys are limited to the characters of a slug (PostgreSQL refuses text with a NUL byte).
+SLUG_LOOKUP = "[-a-zA-Z0-9_]+"
+
+
+class ReadOnlyViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
+    """A resource that is read, never written through the API."""
+
+    lookup_value_regex = SLUG_LOOKUP
+
+
 class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for staff. `list_queryset()` and `detail_queryset()` are the
     models' own queryset methods, shared with the HTML pages."""
 
-    permission_classes = [IsStaffOrReadOnly]
-    filter_backends = [DjangoFilterBackend]
-    pagination_class = Pagination
+    lookup_value_regex = SLUG_LOOKUP
     list_serializer_class: type[serializers.Serializer]
     detail_serializer_class: type[serializers.Serializer]
     write_serializer_class: type[serializers.Serializer] | None = None
@@ -104,9 +106,8 @@ class StrictModelSerializer(serializers.ModelSerializer):
 
 
 def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = ()):
-    """A write serializer whose relations are given by slug (or ISO alpha-3 for countries)."""
-    from gfmd.models import Country
-
+    """A write serializer whose relations are given by their natural key when it is one field
+    (a slug, or ISO alpha-3 for countries), else by slug."""
     relation_fields = {}
     names = []
     for field in model._meta.get_fields():
@@ -117,7 +118,8 @@ def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = (
         names.append(field.name)
         if field.is_relation:
             related = field.related_model
-            key = "iso3" if related is Country else "slug"
+            natural = getattr(related, "natural_key_fields", ("slug",))
+            key = natural[0] if len(natural) == 1 else "slug"
             relation_fields[field.name] = serializers.SlugRelatedField(
                 slug_field=key,
                 queryset=related._default_manager.all(),

@@ -1,4 +1,4 @@
-"""Write every curated record to one YAML file in the format of fixtures/ (see gfmd.curation.export)."""
+"""Write every curated record to one YAML file in the format of fixtures/ (gfmd.curation.export)."""
 
 from __future__ import annotations
 

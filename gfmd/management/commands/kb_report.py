@@ -5,7 +5,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 
-from gfmd.models import Citation, has_synthetic
+from gfmd.lib.models import has_synthetic
+from gfmd.models import Citation
 
 # model label -> the text field that must not be empty
 SUMMARY_FIELDS = {

@@ -1,0 +1,10 @@
+"""Pages of the RCP directory."""
+
+from django.urls import path
+
+from rcps import views
+
+urlpatterns = [
+    path("rcps/", views.RCPListView.as_view(), name="rcp-list"),
+    path("rcps/<slug:slug>/", views.RCPDetailView.as_view(), name="rcp-detail"),
+]
