@@ -7,9 +7,17 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gfmd.settings")
+    import django
     from django.core.management import execute_from_command_line
     from django.db.utils import OperationalError
 
+    try:
+        django.setup()
+        from gfmd.lib.embedded_db import EmbeddedDatabaseError, start_configured
+
+        start_configured()
+    except EmbeddedDatabaseError as exc:
+        sys.exit(str(exc))
     try:
         execute_from_command_line(sys.argv)
     except OperationalError as exc:

@@ -1,6 +1,6 @@
 """Project settings, read from the environment.
 
-DATABASE_URL      optional; without it an embedded PostgreSQL is started (see gfmd.lib.embedded_db)
+DATABASE_URL      optional; without it, an embedded PostgreSQL (see gfmd.lib.embedded_db)
 DJANGO_SECRET_KEY required when DJANGO_DEBUG is off
 DJANGO_DEBUG      "1"/"true" for development; off by default
 DJANGO_ALLOWED_HOSTS comma-separated host names
@@ -111,13 +111,14 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL, the embedded server in GFMD_PGDATA: named here, started by manage.py, the
+# WSGI application and the tests (gfmd.lib.embedded_db.start_configured), never by this import.
 if os.environ.get("DATABASE_URL"):
     _primary_url = os.environ["DATABASE_URL"]
+    GFMD_EMBEDDED_PGDATA = None
 else:
-    try:
-        _primary_url = embedded_db.start(embedded_db.default_data_dir(BASE_DIR))
-    except embedded_db.EmbeddedDatabaseError as exc:
-        raise SystemExit(str(exc)) from None
+    GFMD_EMBEDDED_PGDATA = embedded_db.default_data_dir(BASE_DIR)
+    _primary_url = embedded_db.expected_uri(GFMD_EMBEDDED_PGDATA)
 
 # Whole responses for anonymous visitors, cached under the data version (gfmd.lib.page_cache).
 GFMD_PAGE_CACHE = env_bool("GFMD_PAGE_CACHE", default=not DEBUG)

@@ -6,8 +6,15 @@ import pytest
 from django.conf import settings
 
 from gfmd.curation.loader import load_directory
+from gfmd.lib.embedded_db import start_configured
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Without DATABASE_URL, start the embedded PostgreSQL before the test database is made."""
+    start_configured()
 
 
 @pytest.fixture(scope="session")

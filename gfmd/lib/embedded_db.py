@@ -4,6 +4,10 @@
 `var/pgdata` inside the project (git-ignored) and is reused across runs. pgserver serialises
 start-up with an inter-process lock and counts the processes using a server, so two commands
 started at once share one server, and the last one to exit stops it.
+
+Importing the settings starts nothing: they name the server's expected address (its socket in the
+data folder). `start_configured()` starts it, and is called where a process needs the database:
+`manage.py`, the WSGI application and the test set-up.
 """
 
 from __future__ import annotations
@@ -22,6 +26,29 @@ class EmbeddedDatabaseError(RuntimeError):
 
 def default_data_dir(base_dir: Path) -> Path:
     return Path(os.environ.get("GFMD_PGDATA", base_dir / "var" / "pgdata"))
+
+
+def expected_uri(data_dir: Path) -> str:
+    """The URL the server will have once started: its socket lives in the data folder (pgserver
+    moves it elsewhere only when that path is too long for a socket; `start_configured()` then
+    corrects the settings)."""
+    return f"postgresql://postgres:@/{DATABASE_NAME}?host={data_dir}"
+
+
+def start_configured() -> None:
+    """Start (or join) the embedded server when the settings use one (no DATABASE_URL), and point
+    the default database at it. Call before the first connection is made."""
+    from django.conf import settings
+
+    data_dir = getattr(settings, "GFMD_EMBEDDED_PGDATA", None)
+    if data_dir is None:
+        return
+    import dj_database_url
+
+    started = dj_database_url.parse(start(Path(data_dir)))
+    default = settings.DATABASES["default"]
+    for key in ("NAME", "HOST", "PORT", "USER", "PASSWORD"):
+        default[key] = started.get(key, default.get(key))
 
 
 def start(data_dir: Path) -> str:

@@ -35,7 +35,7 @@ def test_production_accepts_real_key():
     assert result.stdout.strip() == "False ['gfmd.example.org', 'www.gfmd.example.org']"
 
 
-def test_production_connection_pool_connects():
+def test_production_connection_pool_connects(django_db_setup):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -56,3 +56,16 @@ def test_production_connection_pool_connects():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ConnectionPool"
+
+
+def test_importing_settings_starts_no_database(tmp_path):
+    """The settings name the embedded server; only manage.py, the WSGI app and the tests start it."""
+    data_dir = tmp_path / "pgdata"
+    result = run_python(
+        "import gfmd.settings as s; d = s.DATABASES['default']; print(d['NAME'], d['HOST'])",
+        DJANGO_DEBUG="1",
+        GFMD_PGDATA=str(data_dir),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["gfmd", str(data_dir)]
+    assert not data_dir.exists()
