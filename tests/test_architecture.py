@@ -74,11 +74,7 @@ def test_no_import_cycle_between_modules():
 
 def python_modules() -> list[Path]:
     skipped = {".venv", "migrations", "tests", "var", "node_modules", ".git"}
-    return [
-        path
-        for path in ROOT.rglob("*.py")
-        if not skipped & set(path.relative_to(ROOT).parts)
-    ]
+    return [path for path in ROOT.rglob("*.py") if not skipped & set(path.relative_to(ROOT).parts)]
 
 
 @pytest.mark.parametrize("path", python_modules(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 
 _QUOTES = str.maketrans(
@@ -59,3 +60,53 @@ def check_excerpt(seed_file: str, line_start: int, line_end: int, excerpt: str) 
     if wanted in whole:
         return Problem("excerpt is in the document but not within the cited lines")
     return Problem("excerpt not found in the document")
+
+
+def iter_citations(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "citations" and isinstance(value, list):
+                for index, citation in enumerate(value, start=1):
+                    yield f"{path} > citation {index}", citation
+            else:
+                yield from iter_citations(value, f"{path}/{key}" if path else key)
+    elif isinstance(node, list):
+        for index, item in enumerate(node, start=1):
+            label = ""
+            if isinstance(item, dict):
+                label = (
+                    item.get("slug")
+                    or item.get("code")
+                    or item.get("name")
+                    or item.get("number")
+                    or ""
+                )
+            yield from iter_citations(item, f"{path}[{index}{':' + str(label) if label else ''}]")
+
+
+def seed_files_of_sources(sources_file: Path) -> dict[str, str]:
+    """Document slug -> seed file, from the curated sources file."""
+    return {
+        source["slug"]: source["seed_file"] for source in yaml.safe_load(sources_file.read_text())
+    }
+
+
+def check_fixture_files(paths: list[Path], documents: dict[str, str]):
+    """(file, where, problem) for each citation of the curated YAML `paths` whose excerpt does not
+    stand in its cited lines; and the number of citations checked, returned last."""
+    checked = 0
+    problems = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        for where, citation in iter_citations(data):
+            checked += 1
+            seed = documents.get(citation.get("document"))
+            lines = citation.get("lines") or [0, 0]
+            if seed is None:
+                problem = f"unknown document {citation.get('document')!r}"
+            else:
+                found = check_excerpt(seed, lines[0], lines[-1], str(citation.get("excerpt", "")))
+                problem = found.message if found else None
+            if problem:
+                problems.append((path, where, problem))
+    return problems, checked

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from gfmd.management.commands.kb_report import gaps
+from gfmd.curation.report import gaps
 from gfmd.models import Organisation
 from practices.models import Practice
 from rcps.models import RCP, Engagement

@@ -59,7 +59,7 @@ def test_production_connection_pool_connects(django_db_setup):
 
 
 def test_importing_settings_starts_no_database(tmp_path):
-    """The settings name the embedded server; only manage.py, the WSGI app and the tests start it."""
+    """The settings name the embedded server; manage.py, the WSGI app and the tests start it."""
     data_dir = tmp_path / "pgdata"
     result = run_python(
         "import gfmd.settings as s; d = s.DATABASES['default']; print(d['NAME'], d['HOST'])",

@@ -1,61 +1,23 @@
-"""Write fixtures/gfmd/countries.yaml from ISO 3166 (pycountry) and UN M49 regions.
+"""Write fixtures/gfmd/countries.yaml from ISO 3166 and UN M49 (gfmd.curation.countries); rerun
+it when either source is updated."""
 
-The M49 region and sub-region come from the country table of the `country_converter` package
-(install the project's `data` extra). The generated file is committed, so running the site needs
-neither package; rerun this command when either source is updated.
-"""
-
-import csv
-from importlib import resources
 from pathlib import Path
 
-import pycountry
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.text import slugify
 
-CONTINENT_TO_REGION = {
-    "Africa": "africa",
-    "America": "americas",
-    "Asia": "asia",
-    "Europe": "europe",
-    "Oceania": "oceania",
-}
-
-
-def m49_table() -> dict[str, dict[str, str]]:
-    try:
-        data = resources.files("country_converter").joinpath("country_data.tsv").read_text("utf-8")
-    except ModuleNotFoundError as exc:
-        raise CommandError("Install the data extra first: pip install -e '.[data]'") from exc
-    rows = csv.DictReader(data.splitlines(), delimiter="\t")
-    return {row["ISO3"]: row for row in rows}
+from gfmd.curation.countries import MissingDataPackage, country_records
 
 
 class Command(BaseCommand):
     help = "Regenerate the countries fixture from ISO 3166 and UN M49."
 
     def handle(self, *args, **options):
-        table = m49_table()
-        records = []
-        for country in sorted(pycountry.countries, key=lambda c: c.alpha_3):
-            row = table.get(country.alpha_3, {})
-            records.append(
-                {
-                    "model": "gfmd.country",
-                    "iso3": country.alpha_3,
-                    "iso2": country.alpha_2,
-                    "numeric": country.numeric,
-                    "name": country.name,
-                    "common_name": getattr(country, "common_name", ""),
-                    "slug": slugify(getattr(country, "common_name", country.name)),
-                    "region": CONTINENT_TO_REGION.get(row.get("continent", ""), "none"),
-                    "subregion": ""
-                    if row.get("UNregion") == "Antarctica"
-                    else row.get("UNregion", ""),
-                }
-            )
+        try:
+            records = country_records()
+        except MissingDataPackage as exc:
+            raise CommandError(str(exc)) from None
         target = Path(settings.BASE_DIR) / "fixtures" / "gfmd" / "countries.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         header = (

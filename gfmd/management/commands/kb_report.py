@@ -1,67 +1,16 @@
-"""Counts per entity, and the records that lack a citation or a summary. Generated benchmark
-data (`manage.py synthesize`) is left out: it is not part of the knowledge base."""
+"""Counts per entity, and the records that lack a citation or a summary (gfmd.curation.report)."""
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 
-from gfmd.lib.models import has_synthetic
-from gfmd.models import Citation
-
-# model label -> the text field that must not be empty
-SUMMARY_FIELDS = {
-    "roundtables.meeting": "summary",
-    "roundtables.roundtable": "background",
-    "roundtables.session": "summary",
-    "roundtables.horizontalissue": "summary",
-    "roundtables.topic": "summary",
-    "roundtables.recommendation": "text",
-    "practices.practice": "summary",
-    "rcps.rcp": "narrative",
-}
-CITED = [*SUMMARY_FIELDS, "roundtables.participation"]
-
-
-def real(model):
-    """The model's records less synthetic ones, and less the citations of synthetic ones."""
-    records = model._default_manager.all()
-    if has_synthetic(model):
-        return records.filter(synthetic=False)
-    if model is Citation:
-        for label in ("practices.practice", "roundtables.recommendation"):
-            target = apps.get_model(label)
-            records = records.exclude(
-                content_type=ContentType.objects.get_for_model(target),
-                object_id__in=target._default_manager.filter(synthetic=True).values("pk"),
-            )
-    return records
-
-
-def gaps():
-    """(label, record, what is missing) for every cited model."""
-    for label in CITED:
-        model = apps.get_model(label)
-        content_type = ContentType.objects.get_for_model(model)
-        cited = set(
-            Citation.objects.filter(content_type=content_type).values_list("object_id", flat=True)
-        )
-        field = SUMMARY_FIELDS.get(label)
-        for record in real(model):
-            if record.pk not in cited:
-                yield label, record, "no citation"
-            if field and not getattr(record, field).strip():
-                yield label, record, f"empty {field}"
+from gfmd.curation.report import gaps, record_counts
 
 
 class Command(BaseCommand):
     help = "Report how many records of each kind the knowledge base holds, and what they lack."
 
     def handle(self, *args, **options):
-        for app in ("gfmd", "roundtables", "practices", "rcps"):
-            for model in apps.get_app_config(app).get_models():
-                if model._meta.model_name.startswith("historical"):
-                    continue  # edit history, not records
-                self.stdout.write(f"{model._meta.label_lower:32} {real(model).count():6}")
+        for label, count in record_counts():
+            self.stdout.write(f"{label:32} {count:6}")
         problems = list(gaps())
         if problems:
             self.stdout.write(self.style.WARNING(f"\n{len(problems)} records need attention:"))

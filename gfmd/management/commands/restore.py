@@ -1,16 +1,10 @@
 """Load a backup made by `manage.py backup` into an empty database, all or nothing."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from gfmd.curation.export import curated_record_counts, read_fixture_loads
-from gfmd.curation.loader import CuratedDataError, Loader
-from gfmd.models import FixtureLoad
+from gfmd.curation.restore import RestoreError, restore_backup
 
 
 class Command(BaseCommand):
@@ -23,47 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The backup file (YAML).")
 
     def handle(self, *args, file, verbosity, **options):
-        database = "default"  # the loader writes through the router, i.e. to the primary
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from None
-        present = curated_record_counts(database)
-        if present:
-            shown = ", ".join(f"{count} {label}" for label, count in list(present.items())[:3])
-            raise CommandError(
-                f"The database is not empty: it already holds curated records ({shown}...). "
-                "restore only loads into an empty database, so that nothing is mixed or "
-                "overwritten: create a new database, run `manage.py migrate`, and restore there."
-            )
-        loader = Loader(path.name)
-        try:
-            with transaction.atomic(using=database):
-                loader.load_text(text)
-                self.restore_fixture_loads(text, database)
-        except CuratedDataError as exc:
-            raise CommandError(f"Nothing was restored. {exc}") from None
+            records = restore_backup(path)
+        except RestoreError as exc:
+            raise CommandError(str(exc)) from None
         if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Restored {loader.records} records from {path}."))
-
-    def restore_fixture_loads(self, text: str, database: str) -> None:
-        """Which curated files the backed-up database was last loaded from, with their records'
-        new ids, so that load_curated skips the unchanged ones (as it would have there)."""
-        for load in read_fixture_loads(text):
-            keys = []
-            for label, key in load["keys"]:
-                model = apps.get_model(label)
-                args = key if isinstance(key, list) else [key]
-                try:
-                    pk = model._default_manager.db_manager(database).get_by_natural_key(*args).pk
-                except model.DoesNotExist:
-                    raise CuratedDataError(
-                        f"fixture-load {load['path']}: no {label} with key {key!r}"
-                    ) from None
-                keys.append([label, pk])
-            FixtureLoad.objects.using(database).create(
-                path=load["path"], sha256=load["sha256"], records=load["records"], keys=sorted(keys)
-            )
+            self.stdout.write(self.style.SUCCESS(f"Restored {records} records from {path}."))
