@@ -133,6 +133,37 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
     def with_related(self):
         return self.select_related("country")
 
+    def with_practice_count(self):
+        practices = related_model(self.model, "practices")
+        published = practices.objects.published_condition("practices__")
+        return self.annotate(practice_count=models.Count("practices", filter=published)).order_by(
+            *self.model._meta.ordering  # not kept by Django with GROUP BY
+        )
+
+    def for_detail(self):
+        practices = related_model(self.model, "practices")
+        participations = related_model(self.model, "participations")
+        return self.with_related().prefetch_related(
+            "citations__document",
+            models.Prefetch("practices", queryset=practices.objects.published()),
+            "rcps",
+            models.Prefetch(
+                "participations",
+                queryset=participations.objects.published().select_related("session", "roundtable"),
+            ),
+        )
+
+
+class SourceDocumentQuerySet(SlugQuerySet):
+    def with_citation_count(self):
+        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
+        return self.annotate(citation_count=models.Count("citations")).order_by(
+            *self.model._meta.ordering
+        )
+
+    def for_detail(self):
+        return self.with_citation_count()
+
 
 class Organisation(VersionedModel):
     search_weights = {"name": "A", "acronym": "A", "description": "B"}
@@ -194,7 +225,7 @@ class SourceDocument(VersionedModel):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = SlugQuerySet.as_manager()
+    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]

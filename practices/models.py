@@ -42,6 +42,23 @@ class ThemeQuerySet(NaturalKeyQuerySet):
             ),
         )
 
+    def usage_counts(self) -> dict[str, dict[int, int]]:
+        """How many published practices and recommendations each theme has (its own links),
+        each relation counted in its own grouped query: in one join their rows would multiply."""
+
+        def per_theme(relation: str, record: str) -> dict[int, int]:
+            rel = Theme._meta.get_field(relation)  # the reverse side of a many-to-many
+            through = rel.through
+            published = rel.related_model.objects.published()
+            rows = through.objects.filter(**{f"{record}__in": published})
+            rows = rows.values("theme").annotate(n=models.Count("pk")).order_by()
+            return {row["theme"]: row["n"] for row in rows}
+
+        return {
+            "practices": per_theme("practices", "practice"),
+            "recommendations": per_theme("recommendations", "recommendation"),
+        }
+
     def with_descendants(self, themes):
         """These themes and every theme below them (the hierarchy is at most three deep)."""
         ids = [theme.pk for theme in themes]
@@ -123,6 +140,18 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         """What list pages and API lists show for each practice."""
         return self.prefetch_related("themes", "countries")
+
+    def related_ids(self, practice, limit: int = 6) -> list[int]:
+        """The ids of the practices sharing most themes with `practice` (then by title)."""
+        theme_ids = [theme.pk for theme in practice.themes.all()]
+        through = Practice.themes.through.objects.filter(theme__in=theme_ids)
+        return list(
+            self.filter(pk__in=through.values("practice_id"))
+            .exclude(pk=practice.pk)
+            .annotate(shared=models.Count("themes", filter=Q(themes__in=theme_ids)))
+            .order_by("-shared", "title")
+            .values_list("pk", flat=True)[:limit]
+        )
 
     def for_detail(self):
         return self.prefetch_related(

@@ -1,6 +1,5 @@
 """Pages of themes and good practices."""
 
-from django.db.models import Count, Q
 from django.views.generic import DetailView, ListView
 
 from gfmd.lib.data_version import cached
@@ -8,7 +7,6 @@ from gfmd.lib.listing import FilteredListView
 from practices.facets import cached_facet_fields, cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
-from roundtables.models import Recommendation
 
 
 class ThemeListView(ListView):
@@ -20,7 +18,7 @@ class ThemeListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         themes = list(context["object_list"])
-        counts = cached(self.request, "theme-counts", (), theme_counts)
+        counts = cached(self.request, "theme-counts", (), Theme.objects.usage_counts)
         for theme in themes:
             theme.practice_count = counts["practices"].get(theme.pk, 0)
             theme.recommendation_count = counts["recommendations"].get(theme.pk, 0)
@@ -31,23 +29,6 @@ class ThemeListView(ListView):
             theme.child_list = children.get(theme.pk, [])
         context["roots"] = children.get(None, [])
         return context
-
-
-def theme_counts() -> dict[str, dict[int, int]]:
-    """How many published practices and recommendations each theme has (its own links), each
-    relation counted in its own grouped query: in one join their rows would multiply."""
-
-    def per_theme(through, record: str, published) -> dict[int, int]:
-        rows = through.objects.filter(**{f"{record}__in": published})
-        rows = rows.values("theme").annotate(n=Count("pk")).order_by()
-        return {row["theme"]: row["n"] for row in rows}
-
-    return {
-        "practices": per_theme(Practice.themes.through, "practice", Practice.objects.published()),
-        "recommendations": per_theme(
-            Recommendation.themes.through, "recommendation", Recommendation.objects.published()
-        ),
-    }
 
 
 class ThemeDetailView(DetailView):
@@ -86,21 +67,14 @@ class PracticeDetailView(DetailView):
 
 
 def related_practices(request, practice, limit: int = 6) -> list[Practice]:
-    """The practices sharing most themes with this one (then by title). Ranking them reads every
-    practice of those themes, so the ids are kept per data version."""
-    theme_ids = [theme.pk for theme in practice.themes.all()]
-
-    def ranked() -> list[int]:
-        through = Practice.themes.through.objects.filter(theme__in=theme_ids)
-        return list(
-            Practice.objects.published()
-            .filter(pk__in=through.values("practice_id"))
-            .exclude(pk=practice.pk)
-            .annotate(shared=Count("themes", filter=Q(themes__in=theme_ids)))
-            .order_by("-shared", "title")
-            .values_list("pk", flat=True)[:limit]
-        )
-
-    ids = cached(request, "related", (practice.pk, tuple(theme_ids)), ranked)
+    """The practices sharing most themes with this one. Ranking them reads every practice of
+    those themes, so the ids are kept per data version."""
+    theme_ids = tuple(theme.pk for theme in practice.themes.all())
+    ids = cached(
+        request,
+        "related",
+        (practice.pk, theme_ids),
+        lambda: Practice.objects.published().related_ids(practice, limit),
+    )
     rows = {p.pk: p for p in Practice.objects.filter(pk__in=ids).only("slug", "title", "summary")}
     return [rows[pk] for pk in ids if pk in rows]

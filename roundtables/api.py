@@ -66,8 +66,25 @@ class RoundtableRef(serializers.Serializer):
     url = LinkField("api:roundtable-detail")
 
 
+class PartRef(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:meeting-detail")
+
+
+class PageRef(serializers.Serializer):
+    """A record that has a page but no API resource of its own (topics, horizontal issues)."""
+
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    web_url = WebLinkField()
+
+
 class MeetingDetailSerializer(MeetingSerializer):
     roundtables = RoundtableRef(many=True, read_only=True)
+    parts = PartRef(many=True, read_only=True)
+    topics = PageRef(many=True, read_only=True)
+    horizontal_issues = PageRef(many=True, read_only=True)
     attendance = serializers.CharField()
     outcomes = serializers.CharField()
     citations = CitationSerializer(many=True, read_only=True)
@@ -79,6 +96,9 @@ class MeetingDetailSerializer(MeetingSerializer):
             "attendance",
             "outcomes",
             "roundtables",
+            "parts",
+            "topics",
+            "horizontal_issues",
             "citations",
         ]
 
@@ -94,7 +114,7 @@ class MeetingViewSet(CuratedViewSet):
         return Meeting.objects.with_related()
 
     def detail_queryset(self):
-        return Meeting.objects.with_related().prefetch_related("roundtables", "citations__document")
+        return Meeting.objects.for_detail()
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -298,11 +318,7 @@ class RecommendationViewSet(CuratedViewSet):
         return Recommendation.objects.published().with_related()
 
     def detail_queryset(self):
-        return (
-            Recommendation.objects.published()
-            .with_related()
-            .prefetch_related("citations__document")
-        )
+        return Recommendation.objects.published().for_detail()
 
 
 class ParticipationViewSet(CuratedViewSet):

@@ -28,6 +28,30 @@ class MeetingQuerySet(NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("host_country", "parent")
 
+    def with_session_count(self):
+        # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
+        return (
+            self.with_related()
+            .annotate(session_count=models.Count("sessions"))
+            .order_by(*self.model._meta.ordering)
+        )
+
+    def for_detail(self):
+        """A meeting with its parts, topics, horizontal issues, and roundtables with their
+        sessions in order."""
+        return self.with_related().prefetch_related(
+            "citations__document",
+            "parts",
+            "topics",
+            "horizontal_issues",
+            models.Prefetch(
+                "roundtables",
+                queryset=Roundtable.objects.prefetch_related(
+                    models.Prefetch("sessions", queryset=Session.objects.order_by("order"))
+                ),
+            ),
+        )
+
 
 class Meeting(CuratedModel):
     """A GFMD meeting, or another gathering the documents describe (the 2006 High-level Dialogue,
@@ -84,6 +108,11 @@ class Meeting(CuratedModel):
         return key_url("meeting-detail", self.slug)
 
 
+class TopicQuerySet(NaturalKeyQuerySet):
+    def for_detail(self):
+        return self.select_related("meeting").prefetch_related("citations__document")
+
+
 class Topic(CuratedModel):
     """A titled part of a meeting's report that is not a session: the Forum's operating
     modalities, the Marketplace, the conclusions. Kept so a reader can find them."""
@@ -97,7 +126,7 @@ class Topic(CuratedModel):
     summary = models.TextField(help_text="In your own words.")
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = NaturalKeyQuerySet.as_manager()
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order", "title"]
@@ -154,6 +183,17 @@ class Roundtable(CuratedModel):
         return key_url("roundtable-detail", self.slug)
 
 
+class HorizontalIssueQuerySet(NaturalKeyQuerySet):
+    def for_detail(self):
+        return self.select_related("meeting", "theme").prefetch_related(
+            "citations__document",
+            models.Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
+            ),
+        )
+
+
 class HorizontalIssue(CuratedModel):
     """A cross-cutting issue of a meeting (root causes of migration, human rights, gender), with
     its own numbered policy directions."""
@@ -167,7 +207,7 @@ class HorizontalIssue(CuratedModel):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = NaturalKeyQuerySet.as_manager()
+    objects = HorizontalIssueQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -408,6 +448,9 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.select_related(
             "session", "session__roundtable", "horizontal_issue"
         ).prefetch_related("themes", "actors")
+
+    def for_detail(self):
+        return self.with_related().prefetch_related("citations__document")
 
 
 class Recommendation(CuratedModel):

@@ -1,48 +1,24 @@
 """Pages of meetings, roundtables, sessions, horizontal issues, topics and recommendations."""
 
-from django.db.models import Count, Prefetch
 from django.views.generic import DetailView, ListView
 
 from gfmd.lib.listing import FilteredListView
 from roundtables.filters import RecommendationFilter
-from roundtables.models import (
-    HorizontalIssue,
-    Meeting,
-    Recommendation,
-    Roundtable,
-    Session,
-    Topic,
-)
+from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundtable, Session, Topic
 
 
 class MeetingListView(ListView):
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
-        # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
-        return (
-            Meeting.objects.with_related()
-            .annotate(session_count=Count("sessions"))
-            .order_by(*Meeting._meta.ordering)
-        )
+        return Meeting.objects.with_session_count()
 
 
 class MeetingDetailView(DetailView):
     template_name = "roundtables/meeting_detail.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_related().prefetch_related(
-            "citations__document",
-            "parts",
-            "topics",
-            "horizontal_issues",
-            Prefetch(
-                "roundtables",
-                queryset=Roundtable.objects.prefetch_related(
-                    Prefetch("sessions", queryset=Session.objects.order_by("order"))
-                ),
-            ),
-        )
+        return Meeting.objects.for_detail()
 
 
 class RoundtableDetailView(DetailView):
@@ -63,20 +39,14 @@ class HorizontalIssueDetailView(DetailView):
     template_name = "roundtables/horizontalissue_detail.html"
 
     def get_queryset(self):
-        return HorizontalIssue.objects.select_related("meeting", "theme").prefetch_related(
-            "citations__document",
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
-            ),
-        )
+        return HorizontalIssue.objects.for_detail()
 
 
 class TopicDetailView(DetailView):
     template_name = "roundtables/topic_detail.html"
 
     def get_queryset(self):
-        return Topic.objects.select_related("meeting").prefetch_related("citations__document")
+        return Topic.objects.for_detail()
 
 
 class RecommendationListView(FilteredListView):
@@ -91,8 +61,4 @@ class RecommendationDetailView(DetailView):
     template_name = "roundtables/recommendation_detail.html"
 
     def get_queryset(self):
-        return (
-            Recommendation.objects.published()
-            .with_related()
-            .prefetch_related("citations__document")
-        )
+        return Recommendation.objects.published().for_detail()

@@ -3,7 +3,6 @@ every kind of record."""
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -98,11 +97,28 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
 
 
+class ParticipationRef(serializers.Serializer):
+    name = serializers.CharField()
+    role = serializers.CharField()
+    session = serializers.CharField(source="session.code", allow_null=True, default=None)
+    url = LinkField("api:participation-detail", key="pk")
+
+
 class OrganisationDetailSerializer(OrganisationSerializer):
+    practices = PracticeRef(many=True, read_only=True)
+    rcps = RCPRef(many=True, read_only=True)
+    participations = ParticipationRef(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
 
     class Meta(OrganisationSerializer.Meta):
-        fields = [*OrganisationSerializer.Meta.fields, "version", "citations"]
+        fields = [
+            *OrganisationSerializer.Meta.fields,
+            "version",
+            "practices",
+            "rcps",
+            "participations",
+            "citations",
+        ]
 
 
 class OrganisationViewSet(CuratedViewSet):
@@ -116,7 +132,7 @@ class OrganisationViewSet(CuratedViewSet):
         return Organisation.objects.with_related()
 
     def detail_queryset(self):
-        return Organisation.objects.with_related().prefetch_related("citations__document")
+        return Organisation.objects.for_detail()
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -150,10 +166,7 @@ class SourceViewSet(ReadOnlyViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
-        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by(
-            *SourceDocument._meta.ordering
-        )
+        return SourceDocument.objects.with_citation_count()
 
 
 class HighlightedField(serializers.CharField):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -14,7 +14,7 @@ from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.lib.search import clean_query, suggest
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import search_all
-from practices.models import Practice, Theme, published_filter
+from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
 
@@ -93,17 +93,14 @@ class SourceListView(ListView):
     template_name = "gfmd/source_list.html"
 
     def get_queryset(self):
-        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
-        return SourceDocument.objects.annotate(citation_count=Count("citations")).order_by(
-            *SourceDocument._meta.ordering
-        )
+        return SourceDocument.objects.with_citation_count()
 
 
 class SourceDetailView(DetailView):
     template_name = "gfmd/source_detail.html"
 
     def get_queryset(self):
-        return SourceDocument.objects.annotate(citation_count=Count("citations"))
+        return SourceDocument.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -163,28 +160,14 @@ class OrganisationListView(ListView):
     template_name = "gfmd/organisation_list.html"
 
     def get_queryset(self):
-        published = published_filter("practices__")
-        return Organisation.objects.annotate(
-            practice_count=Count("practices", filter=published)
-        ).order_by(*Organisation._meta.ordering)  # not kept by Django with GROUP BY
+        return Organisation.objects.with_practice_count()
 
 
 class OrganisationDetailView(DetailView):
     template_name = "gfmd/organisation_detail.html"
 
     def get_queryset(self):
-        return Organisation.objects.with_related().prefetch_related(
-            "citations__document",
-            Prefetch("practices", queryset=Practice.objects.published()),
-            "rcps",
-            Prefetch("participations", queryset=_participations()),
-        )
-
-
-def _participations():
-    from roundtables.models import Participation
-
-    return Participation.objects.published().select_related("session", "roundtable")
+        return Organisation.objects.for_detail()
 
 
 def page_not_found(request, exception):

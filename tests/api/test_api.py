@@ -51,9 +51,13 @@ DETAILS = [
     ("/api/v1/countries/PHL/", 5),
     ("/api/v1/rcps/colombo-process/", 6),
     ("/api/v1/themes/gender/", 6),
-    ("/api/v1/meetings/gfmd-2007/", 4),
+    # meeting, citations, documents, parts, topics, horizontal issues, roundtables, sessions: the
+    # page's queryset (Meeting.objects.for_detail()), which the API shares
+    ("/api/v1/meetings/gfmd-2007/", 8),
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
-    ("/api/v1/organisations/iom/", 2),
+    # organisation, citations, documents, practices, RCPs, participations (for_detail(), shared
+    # with the page)
+    ("/api/v1/organisations/iom/", 5),
 ]
 
 
