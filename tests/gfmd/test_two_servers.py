@@ -19,8 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +29,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+
+from gfmd.lib import servers as local_servers
 
 # django_db: so that the suite's test database is set up, to be copied (see `servers`).
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -50,12 +50,6 @@ def _warm_caches():
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def db_host() -> str:
@@ -104,10 +98,10 @@ class Answer:
 
 @dataclass
 class Server:
+    """One of the two servers, as a client sees it."""
+
     name: str
     port: int
-    process: subprocess.Popen
-    log: Path
 
     def request(
         self,
@@ -147,26 +141,6 @@ def set_cookies(answer: Answer) -> dict:
         name, _, rest = line.partition("=")
         cookies[name.strip()] = rest.split(";", 1)[0]
     return cookies
-
-
-def stop_processes(*processes: subprocess.Popen) -> None:
-    """SIGINT (gunicorn's and redis-server's quick shutdown) to all, then wait for each."""
-    for process in processes:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGINT)
-            except OSError:
-                pass
-    deadline = time.monotonic() + 10
-    for process in processes:
-        try:
-            process.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            process.wait(5)
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -221,7 +195,7 @@ def redis_url():
     finally:
         forget()
         if started is not None:
-            stop_processes(started)
+            local_servers.stop_processes(started)
 
 
 def create_database(template: str | None) -> bool:
@@ -282,7 +256,7 @@ def servers(redis_url, tmp_path_factory, django_db_setup, django_db_blocker):
         }
     )
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    processes: list[subprocess.Popen] = []
+    running: list[local_servers.Server] = []
 
     def run(*args: str) -> str:
         result = subprocess.run(
@@ -296,24 +270,17 @@ def servers(redis_url, tmp_path_factory, django_db_setup, django_db_blocker):
         if not copied:
             run("migrate", "--no-input", "-v0")
         # The servers boot while the curated data loads: they need the tables, not the rows.
-        started: list[Server] = []
         for name in ("A", "B"):
-            port = free_port()
-            log = logs / f"gunicorn-{name}.log"
-            with open(log, "w") as out:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "gfmd.wsgi:application"]
-                    + ["--bind", f"{HOST}:{port}", "--workers", "2", "--threads", "2"]
-                    + ["--worker-class", "gthread", "--no-control-socket"]
-                    + ["--log-level", "warning"],
+            running.append(
+                local_servers.gunicorn(
                     env=env,
+                    log=logs / f"gunicorn-{name}.log",
                     cwd=BASE_DIR,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
+                    workers=2,
+                    threads=2,
+                    name=f"server {name}",
                 )
-            processes.append(process)
-            started.append(Server(name, port, process, log))
+            )
         if not copied:
             run("load_curated", "-v0")
         token = run(
@@ -324,22 +291,18 @@ def servers(redis_url, tmp_path_factory, django_db_setup, django_db_blocker):
             f"user = get_user_model().objects.create_superuser({USERNAME!r}, None, {PASSWORD!r});"
             "print(Token.objects.create(user=user).key)",
         ).split()[-1]
-        deadline = time.monotonic() + 60
-        for server in started:
-            while True:
-                if server.process.poll() is not None:
-                    pytest.fail(f"server {server.name} exited: {server.log.read_text()[-2000:]}")
-                try:
-                    if server.request("GET", "/readyz").status == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server {server.name} did not answer: {server.log.read_text()}")
-                time.sleep(0.2)
+        for server in running:
+            try:
+                server.wait_until_ready("/readyz", timeout=60)
+            except local_servers.ServerError as exc:
+                pytest.fail(str(exc))
+        started = [Server(name, server.port) for name, server in zip("AB", running, strict=True)]
         yield {"A": started[0], "B": started[1], "token": token}
     finally:
-        stop_processes(*processes)
+        # Both at once (each waits for its workers), then each closes its log.
+        local_servers.stop_processes(*(server.process for server in running))
+        for server in running:
+            server.stop()
         with psycopg.connect(**admin_conninfo(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 

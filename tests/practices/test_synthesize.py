@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from gfmd.curation.export import write_backup
+from gfmd.curation.synthetic import People, split_name
 from gfmd.lib.search import VOCABULARY_CACHE_KEY, vocabulary
-from gfmd.management.commands.synthesize import People, split_name
 from gfmd.models import Citation
 from practices.models import Practice, Theme
 from roundtables.models import Participation, Recommendation, Session
