@@ -7,6 +7,8 @@ the same whatever the number of rows shown.
 import pytest
 from django.urls import reverse
 
+from tests.factories import make_citation, make_country, make_practice, make_theme
+
 pytestmark = pytest.mark.django_db
 
 # url, queries, a text the page must show; counted with nothing cached (the first visit after an
@@ -87,16 +89,17 @@ def test_list_query_count_does_not_depend_on_page_size(client, url):
 
 
 def test_practice_detail_shows_where_it_comes_from(client):
-    from practices.models import Practice
-
-    practice = Practice.objects.published().filter(citations__isnull=False).first()
+    practice = make_practice()
+    citation = make_citation(
+        practice, locator="II Session 9.9, panel discussion", line_start=41, line_end=44
+    )
     response = client.get(practice.get_absolute_url())
     assert response.status_code == 200
     body = response.content.decode()
     assert "Where this comes from" in body
-    citation = practice.citations.first()
     assert citation.locator in body
-    assert f"lines {citation.line_start}" in body or f"line {citation.line_start}" in body
+    assert "lines 41-44" in body
+    assert str(citation.document) in body
     assert "Cite this page" in body
 
 
@@ -137,12 +140,17 @@ def test_unknown_records_are_404(client, url):
 
 
 def test_facet_counts_match_filtered_results(client):
-    from practices.models import Practice
-
-    response = client.get("/practices/")
+    theme, country = make_theme(), make_country()
+    for scope in ("national", "national", "bilateral"):
+        make_practice(themes=[theme], countries=[country], scope=scope)
+    make_practice(themes=[theme], scope="regional", published=False)  # never counted
+    response = client.get("/practices/", {"theme": theme.slug})
     facets = {facet.name: facet for facet in response.context["facets"]}
-    for value in facets["scope"].values:
-        assert value.count == Practice.objects.published().filter(scope=value.value).count()
+    counts = {name: [(v.value, v.count) for v in facets[name].values] for name in facets}
+    assert counts["scope"] == [("national", 2), ("bilateral", 1)]
+    assert counts["country"] == [(country.iso3, 3)]
+    assert counts["theme"] == [(theme.slug, 3)]
+    assert counts["rcp"] == []
 
 
 def test_chip_removes_its_filter(client):
