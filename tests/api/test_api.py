@@ -364,10 +364,13 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
 
 def test_search_endpoint_groups_by_kind(api):
-    data = api.get("/api/v1/search/", {"q": "Soderkoping"}).json()
-    groups = {group["kind"]: group for group in data["groups"]}
-    assert groups["rcp"]["total"] >= 1
-    assert groups["rcp"]["hits"][0]["web_url"].startswith("http://testserver/rcps/")
+    rcp = make_rcp(name="Zyxq Sötérköping Process")
+    practice = make_practice(title="Zyxq Soterkoping pilot")
+    data = api.get("/api/v1/search/", {"q": "Soterkoping"}).json()
+    groups = {group["kind"]: group for group in data["groups"] if group["total"]}
+    assert {kind: group["total"] for kind, group in groups.items()} == {"rcp": 1, "practice": 1}
+    assert groups["rcp"]["hits"][0]["web_url"] == f"http://testserver{rcp.get_absolute_url()}"
+    assert groups["practice"]["hits"][0]["web_url"].endswith(practice.get_absolute_url())
 
 
 @pytest.mark.parametrize(
