@@ -2,6 +2,7 @@
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +12,17 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from practices.models import Practice
+from tests.factories import (
+    make_country,
+    make_horizontal_issue,
+    make_participation,
+    make_practice,
+    make_rcp,
+    make_recommendation,
+    make_roundtable,
+    make_session,
+    make_theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,61 +119,115 @@ def test_walk_from_session_to_countries(api):
         assert api.get(country["url"]).status_code == 200
 
 
+@pytest.fixture
+def kb():
+    """Three practices of the test's own, under a theme (with a theme below it) and in countries
+    that no curated record has, so that a filter by them returns exactly these."""
+    theme = make_theme()
+    child = make_theme(parent=theme)
+    africa, africa_too = make_country(region="africa"), make_country(region="africa")
+    europe = make_country(region="europe")
+    return SimpleNamespace(
+        theme=theme,
+        child=child,
+        africa=africa,
+        africa_too=africa_too,
+        europe=europe,
+        national=make_practice(
+            themes=[theme], countries=[africa, africa_too], scope="national", type="programme"
+        ),
+        bilateral=make_practice(
+            themes=[child], countries=[europe], scope="bilateral", type="policy"
+        ),
+        elsewhere=make_practice(countries=[africa], scope="national", type="policy"),
+    )
+
+
+def slugs(data) -> list[str]:
+    return sorted(row["slug"] for row in data["results"])
+
+
 @pytest.mark.parametrize(
-    ("params", "check"),
+    ("params", "expected"),
     [
-        ({"scope": "national"}, lambda p: p["scope"] == "national"),
-        ({"country": "PHL"}, lambda p: "PHL" in [c["iso3"] for c in p["countries"]]),
-        ({"country": "phl"}, lambda p: "PHL" in [c["iso3"] for c in p["countries"]]),
-        ({"theme": "remittances-diaspora"}, lambda p: True),
-        ({"type": "programme"}, lambda p: p["type"] == "programme"),
+        # a theme selects its own practices and those of the themes below it
+        (lambda kb: {"theme": kb.theme.slug}, ["national", "bilateral"]),
+        (lambda kb: {"theme": kb.child.slug}, ["bilateral"]),
+        (lambda kb: {"country": kb.africa.iso3}, ["national", "elsewhere"]),
+        (lambda kb: {"country": kb.africa.iso3.lower()}, ["national", "elsewhere"]),
+        # any of several values; a practice in two of them is listed once
+        (
+            lambda kb: {"country": [kb.africa.iso3, kb.africa_too.iso3, kb.europe.iso3]},
+            ["national", "bilateral", "elsewhere"],
+        ),
+        (lambda kb: {"theme": kb.theme.slug, "scope": "national"}, ["national"]),
+        (lambda kb: {"theme": kb.theme.slug, "type": "policy"}, ["bilateral"]),
+        (lambda kb: {"theme": kb.theme.slug, "region": "africa"}, ["national"]),
+        (lambda kb: {"theme": kb.theme.slug, "region": "europe"}, ["bilateral"]),
+    ],
+    ids=[
+        "theme-and-below",
+        "child-theme",
+        "country",
+        "country-lower-case",
+        "countries",
+        "scope",
+        "type",
+        "region-two-countries",
+        "region",
     ],
 )
-def test_practice_filters(api, params, check):
-    data = api.get("/api/v1/practices/", params).json()
-    assert data["count"] > 0
-    assert all(check(p) for p in data["results"])
-
-
-def test_practice_region_filter_matches_countries(api):
-    data = api.get("/api/v1/practices/", {"region": "africa", "page_size": 100}).json()
-    assert data["count"] > 0
-    slugs = {p["slug"] for p in data["results"]}
-    expected = set(
-        Practice.objects.published()
-        .filter(countries__region="africa")
-        .values_list("slug", flat=True)
-    )
-    assert slugs == expected
+def test_practice_filters(api, kb, params, expected):
+    data = api.get("/api/v1/practices/", params(kb)).json()
+    assert slugs(data) == sorted(getattr(kb, name).slug for name in expected)
+    assert data["count"] == len(expected)
 
 
 def test_recommendation_filters(api):
-    by_session = api.get("/api/v1/recommendations/", {"session": "2.1"}).json()
-    assert by_session["count"] > 0
-    assert all(r["session"]["code"] == "2.1" for r in by_session["results"])
-    by_issue = api.get("/api/v1/recommendations/", {"horizontal_issue": "gender"}).json()
-    assert by_issue["count"] > 0
-    assert all(r["horizontal_issue"] == "gender" for r in by_issue["results"])
-    by_round = api.get("/api/v1/recommendations/", {"roundtable": 2, "page_size": 100}).json()
-    assert all(r["session"]["code"].startswith("2.") for r in by_round["results"])
+    roundtable = make_roundtable(number=7)  # no curated roundtable or session has this number
+    first = make_recommendation(make_session(roundtable, code="7.1"))
+    second = make_recommendation(make_session(roundtable, code="7.2"))
+    issue = make_horizontal_issue(meeting=roundtable.meeting)
+    of_issue = make_recommendation(horizontal_issue=issue)
+
+    by_session = api.get("/api/v1/recommendations/", {"session": "7.1"}).json()
+    assert slugs(by_session) == [first.slug]
+    assert by_session["results"][0]["session"]["code"] == "7.1"
+    by_issue = api.get("/api/v1/recommendations/", {"horizontal_issue": issue.slug}).json()
+    assert slugs(by_issue) == [of_issue.slug]
+    assert by_issue["results"][0]["horizontal_issue"] == issue.slug
+    by_round = api.get("/api/v1/recommendations/", {"roundtable": 7}).json()
+    assert slugs(by_round) == sorted([first.slug, second.slug])
 
 
 def test_rcp_filters_and_ordering(api):
-    data = api.get("/api/v1/rcps/", {"md_engagement": "priority", "ordering": "-name"}).json()
-    names = [r["name"] for r in data["results"]]
-    assert names == sorted(names, reverse=True)
-    assert all(r["md_engagement"] == "priority" for r in data["results"])
+    # "zyxq" finds these three and no curated RCP
+    alpha = make_rcp(name="Zyxq Alpha Process", md_engagement="priority")
+    beta = make_rcp(name="Zyxq Beta Process", md_engagement="priority")
+    make_rcp(name="Zyxq Gamma Process", md_engagement="ad_hoc")
+    params = {"q": "zyxq", "md_engagement": "priority"}
+    data = api.get("/api/v1/rcps/", {**params, "ordering": "-name"}).json()
+    assert [r["name"] for r in data["results"]] == [beta.name, alpha.name]
+    data = api.get("/api/v1/rcps/", {**params, "ordering": "name"}).json()
+    assert [r["name"] for r in data["results"]] == [alpha.name, beta.name]
 
 
 def test_participation_role_filter(api):
-    data = api.get("/api/v1/participations/", {"role": "chair", "page_size": 100}).json()
-    assert data["count"] >= 12
-    assert {p["role"] for p in data["results"]} == {"chair"}
+    roundtable = make_roundtable(number=7)
+    session, other = make_session(roundtable, code="7.1"), make_session(roundtable, code="7.2")
+    chair = make_participation(session, role="chair")
+    make_participation(session, role="speaker")
+    make_participation(other, role="chair")
+    data = api.get("/api/v1/participations/", {"role": "chair", "session": "7.1"}).json()
+    assert [p["name"] for p in data["results"]] == [chair.name]
+    assert data["results"][0]["role"] == "chair"
 
 
 def test_search_filter(api):
-    data = api.get("/api/v1/practices/", {"q": "remittances"}).json()
-    assert data["count"] > 0
+    found = make_practice(title="Zyxq seasonal workers scheme")
+    make_practice(title="Seasonal workers scheme")
+    data = api.get("/api/v1/practices/", {"q": "zyxq"}).json()
+    assert slugs(data) == [found.slug]
 
 
 @pytest.mark.parametrize(
@@ -207,20 +273,25 @@ def test_csv_of_every_list(api, resource):
     assert len(rows) == expected
 
 
-def test_csv_keeps_filters_and_flattens(api):
-    response = api.get("/api/v1/practices/", {"format": "csv", "country": "PHL"})
+def test_csv_keeps_filters_and_flattens(api, kb):
+    response = api.get("/api/v1/practices/", {"format": "csv", "country": kb.africa.iso3})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert rows and all("PHL" in row["countries"] for row in rows)
+    assert {row["slug"]: row["countries"] for row in rows} == {
+        # countries as their codes, in the order of their names
+        kb.national.slug: f"{kb.africa.iso3}; {kb.africa_too.iso3}",
+        kb.elsewhere.slug: kb.africa.iso3,
+    }
 
 
 def test_anonymous_writes_are_refused(api):
     assert api.post("/api/v1/practices/", {"slug": "x"}).status_code in (401, 403)
-    slug = Practice.objects.first().slug
+    slug = make_practice().slug
     assert api.delete(f"/api/v1/practices/{slug}/").status_code in (401, 403)
     assert Practice.objects.filter(slug=slug).exists()
 
 
 def test_staff_write_is_validated(staff_api):
+    theme, country = make_theme(), make_country()
     bad = staff_api.post(
         "/api/v1/practices/",
         {
@@ -229,7 +300,7 @@ def test_staff_write_is_validated(staff_api):
             "summary": "S",
             "scope": "cosmic",
             "type": "policy",
-            "themes": ["gender"],
+            "themes": [theme.slug],
         },
         format="json",
     )
@@ -243,14 +314,15 @@ def test_staff_write_is_validated(staff_api):
             "summary": "S",
             "scope": "national",
             "type": "policy",
-            "themes": ["gender"],
-            "countries": ["PHL"],
+            "themes": [theme.slug],
+            "countries": [country.iso3],
         },
         format="json",
     )
     assert good.status_code == 201, good.json()
     practice = Practice.objects.get(slug="new-practice")
-    assert list(practice.countries.values_list("iso3", flat=True)) == ["PHL"]
+    assert list(practice.countries.all()) == [country]
+    assert list(practice.themes.all()) == [theme]
 
 
 def test_etag_allows_revalidation(api):
@@ -296,10 +368,13 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
 
 
 def test_search_endpoint_groups_by_kind(api):
-    data = api.get("/api/v1/search/", {"q": "Soderkoping"}).json()
-    groups = {group["kind"]: group for group in data["groups"]}
-    assert groups["rcp"]["total"] >= 1
-    assert groups["rcp"]["hits"][0]["web_url"].startswith("http://testserver/rcps/")
+    rcp = make_rcp(name="Zyxq Sötérköping Process")
+    practice = make_practice(title="Zyxq Soterkoping pilot")
+    data = api.get("/api/v1/search/", {"q": "Soterkoping"}).json()
+    groups = {group["kind"]: group for group in data["groups"] if group["total"]}
+    assert {kind: group["total"] for kind, group in groups.items()} == {"rcp": 1, "practice": 1}
+    assert groups["rcp"]["hits"][0]["web_url"] == f"http://testserver{rcp.get_absolute_url()}"
+    assert groups["practice"]["hits"][0]["web_url"].endswith(practice.get_absolute_url())
 
 
 @pytest.mark.parametrize(
@@ -312,14 +387,22 @@ def test_search_endpoint_rejects_bad_input(api, params, field):
     assert field in response.json()
 
 
-def test_facets_follow_the_filters(api):
-    facets = {
-        f["name"]: f for f in api.get("/api/v1/practices/facets/", {"scope": "national"}).json()
+def facet_values(api, params) -> dict:
+    """{facet: [(value, count, selected), ...]} of the practice facets for `params`."""
+    facets = api.get("/api/v1/practices/facets/", params).json()
+    return {
+        f["name"]: [(v["value"], v["count"], v["selected"]) for v in f["values"]] for f in facets
     }
-    assert [v["value"] for v in facets["scope"]["values"]] == ["national"]
-    assert facets["scope"]["values"][0]["selected"] is True
-    national = api.get("/api/v1/practices/", {"scope": "national"}).json()["count"]
-    assert facets["scope"]["values"][0]["count"] == national
+
+
+def test_facets_follow_the_filters(api, kb):
+    facets = facet_values(api, {"theme": kb.theme.slug})
+    assert facets["scope"] == [("bilateral", 1, False), ("national", 1, False)]
+    assert facets["region"] == [("africa", 1, False), ("europe", 1, False)]
+    assert facets["theme"] == sorted([(kb.theme.slug, 1, True), (kb.child.slug, 1, False)])
+    facets = facet_values(api, {"theme": kb.theme.slug, "scope": "national"})
+    assert facets["scope"] == [("national", 1, True)]
+    assert facets["country"] == sorted([(kb.africa.iso3, 1, False), (kb.africa_too.iso3, 1, False)])
     assert api.get("/api/v1/practices/facets/", {"scope": "zz"}).status_code == 400
 
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.factories import make_session
+
 pytestmark = pytest.mark.django_db
 
 MODELS = sorted((model._meta.app_label, model._meta.model_name) for model in admin.site._registry)
@@ -64,6 +66,11 @@ def test_change_page_renders(staff_client, app_label, model_name, django_assert_
 
 
 def test_admin_search_finds_a_session(staff_client):
-    response = staff_client.get(reverse("admin:roundtables_session_changelist"), {"q": "circular"})
+    found = make_session(title="Zyxq circular migration and return")
+    missed = make_session(title="Zyxw temporary labour migration")
+    response = staff_client.get(reverse("admin:roundtables_session_changelist"), {"q": "zyxq"})
     assert response.status_code == 200
-    assert "1.4" in response.content.decode()
+    body = response.content.decode()
+    assert found.title in body
+    assert missed.title not in body
+    assert "1 result" in body

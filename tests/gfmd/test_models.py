@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from gfmd.models import Citation, Country, Organisation, SourceDocument
-from practices.models import Practice, Theme
+from gfmd.models import Citation, Country, Organisation
+from practices.models import Practice
 from rcps.models import RCP
 from roundtables.models import (
     Meeting,
@@ -12,6 +12,16 @@ from roundtables.models import (
     Recommendation,
     Roundtable,
     Session,
+)
+from tests.factories import (
+    make_country,
+    make_meeting,
+    make_organisation,
+    make_recommendation,
+    make_roundtable,
+    make_session,
+    make_source,
+    make_theme,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,38 +34,25 @@ def rejects(constraint: str, create):
 
 
 def session():
-    return Session.objects.get(meeting__slug="gfmd-2007", code="1.1")
+    return make_session()
 
 
 def test_session_code_unique_within_meeting():
     s = session()
-    rejects(
-        "session_unique_code",
-        lambda: Session.objects.create(
-            meeting=s.meeting, roundtable=s.roundtable, code="1.1", slug="dup", title="Dup"
-        ),
-    )
+    # The same code in another meeting is allowed.
+    make_session(code=s.code)
+    rejects("session_unique_code", lambda: make_session(s.roundtable, code=s.code))
 
 
 def test_session_code_format():
-    s = session()
-    rejects(
-        "session_code_format",
-        lambda: Session.objects.create(
-            meeting=s.meeting, roundtable=s.roundtable, code="one", slug="bad", title="Bad"
-        ),
-    )
+    rejects("session_code_format", lambda: make_session(code="one"))
 
 
 def test_recommendation_number_unique_within_session():
     s = session()
-    Recommendation.objects.create(session=s, number="99", slug="r-99-a", title="A", text="A")
-    rejects(
-        "recommendation_unique_number",
-        lambda: Recommendation.objects.create(
-            session=s, number="99", slug="r-99-b", title="B", text="B"
-        ),
-    )
+    make_recommendation(s, number="99")
+    make_recommendation(session(), number="99")  # another session's 99 is allowed
+    rejects("recommendation_unique_number", lambda: make_recommendation(s, number="99"))
 
 
 def test_recommendation_has_exactly_one_parent():
@@ -92,15 +89,19 @@ def test_participation_role_is_a_choice():
 
 
 def test_participation_unique_in_session():
-    Participation.objects.create(session=session(), name="Same Person", role="speaker")
+    s = session()
+    Participation.objects.create(session=s, name="Same Person", role="speaker")
+    Participation.objects.create(session=s, name="Same Person", role="chair")  # another role
     rejects(
         "participation_unique_in_session",
-        lambda: Participation.objects.create(session=session(), name="Same Person", role="speaker"),
+        lambda: Participation.objects.create(session=s, name="Same Person", role="speaker"),
     )
 
 
 def test_roundtable_number_unique_within_meeting():
-    meeting = Meeting.objects.get(slug="gfmd-2007")
+    meeting = make_meeting()
+    make_roundtable(meeting, number=1)
+    make_roundtable(number=1)  # another meeting's roundtable 1 is allowed
     rejects(
         "roundtable_unique_number",
         lambda: Roundtable.objects.create(meeting=meeting, number=1, slug="rt-dup", title="Dup"),
@@ -186,14 +187,14 @@ def test_country_codes_and_organisation_kind():
 
 
 def test_theme_cannot_be_its_own_parent():
-    theme = Theme.objects.get(slug="gender")
+    theme = make_theme()
     theme.parent_id = theme.pk
     rejects("theme_not_own_parent", theme.save)
 
 
 def test_citation_line_range_and_excerpt():
-    doc = SourceDocument.objects.get(slug="brussels-report")
-    theme = Theme.objects.get(slug="gender")
+    doc = make_source()
+    theme = make_theme()
     common = {"target": theme, "document": doc, "locator": "x"}
     rejects(
         "citation_line_range",
@@ -208,14 +209,16 @@ def test_citation_line_range_and_excerpt():
 @pytest.mark.parametrize(
     "instance",
     [
-        lambda: Country.objects.get(iso3="PHL"),
-        lambda: Organisation.objects.get(slug="iom"),
-        lambda: SourceDocument.objects.get(slug="a-63-269"),
-        lambda: Theme.objects.get(slug="gender"),
-        lambda: Meeting.objects.get(slug="gfmd-2007"),
-        lambda: Roundtable.objects.get(meeting__slug="gfmd-2007", number=2),
-        lambda: Session.objects.get(meeting__slug="gfmd-2007", code="2.3"),
+        make_country,
+        make_organisation,
+        make_source,
+        make_theme,
+        make_meeting,
+        lambda: make_roundtable(number=2),
+        # curated sessions 2.1 of other meetings share the code: the meeting tells them apart
+        lambda: make_session(make_roundtable(number=2)),
     ],
+    ids=["country", "organisation", "source", "theme", "meeting", "roundtable", "session"],
 )
 def test_natural_keys_round_trip(instance):
     obj = instance()
@@ -226,13 +229,14 @@ def test_natural_keys_round_trip(instance):
 def test_natural_keys_serialise_with_django():
     from django.core import serializers
 
+    session = make_session(make_roundtable(make_meeting(slug="nk-meeting"), number=2))
     data = serializers.serialize(
         "json",
-        Session.objects.filter(code="1.1"),
+        Session.objects.filter(pk=session.pk),
         use_natural_foreign_keys=True,
         use_natural_primary_keys=True,
     )
-    assert '"roundtable": ["gfmd-2007", 1]' in data
-    assert '"meeting": ["gfmd-2007"]' in data or '"meeting": "gfmd-2007"' in data
+    assert '"roundtable": ["nk-meeting", 2]' in data
+    assert '"meeting": ["nk-meeting"]' in data or '"meeting": "nk-meeting"' in data
     restored = next(serializers.deserialize("json", data, handle_forward_references=True))
-    assert restored.object.pk == Session.objects.get(code="1.1").pk
+    assert restored.object.pk == session.pk

@@ -18,10 +18,11 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from rest_framework.views import APIView
 
-from gfmd.models import Citation, Country, Organisation, SourceDocument
+from gfmd.models import Citation, Organisation
 from practices.models import Practice, Theme
 from rcps.models import RCP
-from roundtables.models import Actor, Meeting, Participation, Recommendation, Roundtable, Session
+from roundtables.models import Actor, Participation, Recommendation, Session
+from tests.factories import make_country, make_meeting, make_roundtable, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -66,27 +67,29 @@ def fill(instance, **values):
     return instance
 
 
-def cite(record):
-    document = SourceDocument.objects.get(slug="brussels-report")
+def cite(record, document):
     return fill(Citation(target=record, document=document, line_start=1, line_end=1))
 
 
 @pytest.fixture
 def records():
-    phl = Country.objects.get(iso3="PHL")
-    meeting = Meeting.objects.get(slug="gfmd-2007")
-    roundtable = Roundtable.objects.get(meeting=meeting, number=1)
+    # The records around them are the test's own too, so the pages of a meeting, a roundtable and
+    # a country show what is typed here (a user-assigned ISO code: no real country has it).
+    country = make_country(iso3="XSS", iso2="XS", slug="xss-country")
+    meeting = make_meeting(slug="xss-meeting")
+    roundtable = make_roundtable(meeting, number=1, slug="xss-roundtable")
+    document = make_source()
     theme = fill(Theme(), slug="xss-theme", kind="topic", order=0)
-    organisation = fill(Organisation(), slug="xss-org", kind="other", country=phl)
+    organisation = fill(Organisation(), slug="xss-org", kind="other", country=country)
     rcp = fill(RCP(), slug="xss-rcp", region="africa")
-    rcp.members.set([phl])
+    rcp.members.set([country])
     rcp.supporting_organisations.set([organisation])
     session = fill(
         Session(), meeting=meeting, roundtable=roundtable, code="1.99", slug="xss-session", order=99
     )
     session.themes.set([theme])
     participation = fill(
-        Participation(), session=session, role="chair", country=phl, organisation=organisation
+        Participation(), session=session, role="chair", country=country, organisation=organisation
     )
     actor = fill(Actor(), slug="xss-actor", organisation=organisation)
     recommendation = fill(Recommendation(), session=session, slug="xss-rec", position=1)
@@ -94,7 +97,7 @@ def records():
     recommendation.actors.set([actor])
     practice = fill(Practice(), slug="xss-practice", scope="national", type="policy")
     practice.themes.set([theme])
-    practice.countries.set([phl])
+    practice.countries.set([country])
     practice.organisations.set([organisation])
     practice.sessions.set([session])
     practice.rcps.set([rcp])
@@ -109,7 +112,7 @@ def records():
         formula.themes.set([theme])
     found = [theme, organisation, rcp, session, participation, actor, recommendation, practice]
     for record in found:
-        cite(record)
+        cite(record, document)
     return {type(record).__name__.lower(): record for record in found}
 
 
@@ -140,14 +143,14 @@ PAGES = [
     "/practices/?theme=xss-theme",
     "/practices/?rcp=xss-rcp",
     "/practices/?session=1.99",
-    "/practices/?country=PHL&ordering=-title",
+    "/practices/?country=XSS&ordering=-title",
     "/practices/xss-practice/",
     "/themes/",
     "/themes/xss-theme/",
     "/search/?q=zyxxq",
     "/sessions/xss-session/",
-    "/meetings/gfmd-2007/",
-    "/roundtables/gfmd-2007-roundtable-1/",
+    "/meetings/xss-meeting/",
+    "/roundtables/xss-roundtable/",
     "/recommendations/?session=1.99",
     "/recommendations/?theme=xss-theme",
     "/recommendations/?actor=xss-actor",
@@ -156,7 +159,7 @@ PAGES = [
     "/rcps/",
     "/rcps/?q=zyxxq",
     "/rcps/xss-rcp/",
-    "/countries/phl/",
+    "/countries/xss/",
     "/organisations/",
     "/organisations/xss-org/",
 ]
@@ -228,7 +231,7 @@ def api_urls(records) -> list[str]:
         "/api/v1/organisations/xss-org/",
         "/api/v1/themes/",
         "/api/v1/themes/xss-theme/",
-        "/api/v1/countries/phl/",
+        "/api/v1/countries/xss/",
     ]
 
 
