@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.lib.api.refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
 from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet, write_serializer_for
 from gfmd.lib.data_version import cached
-from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import KIND_NAMES, search_all
+from gfmd.site.search import KIND_NAMES, SearchForm, search_all
 from gfmd.templatetags.gfmd_tags import highlighted
 
 
@@ -204,17 +204,16 @@ class SearchResultSerializer(serializers.Serializer):
     groups = SearchGroupSerializer(many=True)
 
 
-class SearchParams(serializers.Serializer):
-    q = serializers.CharField(max_length=200, help_text="Words to find; websearch syntax.")
-    kind = serializers.MultipleChoiceField(
-        choices=KIND_NAMES, required=False, help_text="Limit to these kinds of record."
-    )
-    per_kind = serializers.IntegerField(min_value=1, max_value=50, default=10, required=False)
-
-    def validate_q(self, value):
-        if REPLACEMENT_CHARACTER in value:
-            raise serializers.ValidationError(NOT_UTF8)
-        return value
+def search_parameters() -> list[OpenApiParameter]:
+    """The OpenAPI description of `SearchForm`'s fields, which check the parameters."""
+    fields = SearchForm.base_fields
+    return [
+        OpenApiParameter("q", str, required=True, description=fields["q"].help_text),
+        OpenApiParameter(
+            "kind", str, many=True, enum=KIND_NAMES, description=fields["kind"].help_text
+        ),
+        OpenApiParameter("per_kind", int, description=fields["per_kind"].help_text),
+    ]
 
 
 class SearchSchema(AutoSchema):
@@ -232,38 +231,21 @@ class SearchViewSet(viewsets.ViewSet):
 
     schema = SearchSchema()
 
-    @extend_schema(parameters=[SearchParams], responses={200: SearchResultSerializer})
+    @extend_schema(parameters=search_parameters(), responses={200: SearchResultSerializer})
     def list(self, request):
-        # A repeated parameter is read from its last value; the others must be valid too.
-        for name in ("q", "per_kind"):
-            for value in request.query_params.getlist(name)[:-1]:
-                SearchParams(data={"q": "x", name: value}).is_valid(raise_exception=True)
-        params = SearchParams(
-            data={
-                "q": request.query_params.get("q", ""),
-                "kind": request.query_params.getlist("kind"),
-                **(
-                    {"per_kind": request.query_params["per_kind"]}
-                    if "per_kind" in request.query_params
-                    else {}
-                ),
-            }
-        )
-        params.is_valid(raise_exception=True)
-        text = params.validated_data["q"]
-        kinds = sorted(params.validated_data.get("kind") or []) or None
-        per_kind = params.validated_data.get("per_kind", 10)
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        text, kinds, per_kind = form.search()
         groups = cached(
             request,
             "search",
             (text, kinds, per_kind),
             lambda: search_all(text, kinds=kinds, per_kind=per_kind),
         )
-        text = params.validated_data["q"]
-        total = sum(group.total for group in groups)
         result = {
             "query": text,
-            "total": total,
+            "total": sum(group.total for group in groups),
             "suggestion": suggest(text),
             "groups": groups,
         }

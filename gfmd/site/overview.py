@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from gfmd.lib.charts import Bar, bar_chart, legend, world_map
@@ -42,11 +43,12 @@ class OverviewView(TemplateView):
         for row in rcp_rows:
             rcp_table.setdefault(row["region"], {})[row["md_engagement"]] = row["n"]
         rcp_regions = dict(RCPRegion.choices)
+        practices = reverse("practice-list")
         context.update(
             world=world_map(
                 by_country,
                 iso2_to_iso3,
-                link="/practices/?country=",
+                link=f"{practices}?country=",
                 title="Number of good practices each country implements",
             ),
             legend=legend(max(by_country.values(), default=0)),
@@ -55,7 +57,7 @@ class OverviewView(TemplateView):
                 key=lambda row: (-row[1], row[0].display_name),
             ),
             theme_chart=bar_chart(
-                [Bar(t.name, t.n, f"/practices/?theme={t.slug}") for t in by_theme],
+                [Bar(t.name, t.n, f"{practices}?theme={t.slug}") for t in by_theme],
                 title="Good practices by theme",
                 unit="practices",
             ),
@@ -65,7 +67,7 @@ class OverviewView(TemplateView):
                     Bar(
                         regions.get(r["countries__region"], r["countries__region"]),
                         r["n"],
-                        f"/practices/?region={r['countries__region']}",
+                        f"{practices}?region={r['countries__region']}",
                     )
                     for r in by_region
                 ],
@@ -78,7 +80,7 @@ class OverviewView(TemplateView):
                     Bar(
                         engagement[key],
                         sum(v.get(key, 0) for v in rcp_table.values()),
-                        f"/rcps/?md_engagement={key}",
+                        f"{reverse('rcp-list')}?md_engagement={key}",
                     )
                     for key in engagement
                     if any(key in v for v in rcp_table.values())

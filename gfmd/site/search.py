@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib.postgres.search import SearchHeadline
+from django.core.exceptions import ValidationError
 from django.db.models import F
 
-from gfmd.lib.search import CONFIG, folded, search_query
+from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER, ChoicesField, EveryValueCheckedForm
+from gfmd.lib.search import CONFIG, clean_query, folded, search_query
 from gfmd.models import Country, Organisation
 from practices.models import Practice
 from rcps.models import RCP
@@ -39,6 +42,47 @@ KINDS = (
     ("country", "Countries", lambda: Country.objects.all(), "name", "subregion"),
 )
 KIND_NAMES = [kind for kind, *_ in KINDS]
+MAX_QUERY = 200
+
+
+class SearchTextField(forms.CharField):
+    """The words to find: at most 200 characters of valid text."""
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > MAX_QUERY:
+            raise ValidationError(f"the search is too long: use at most {MAX_QUERY} characters.")
+        if "\x00" in value:
+            raise ValidationError("the search cannot contain NUL characters.")
+        if REPLACEMENT_CHARACTER in value:
+            raise ValidationError(NOT_UTF8)
+
+
+class SearchForm(EveryValueCheckedForm):
+    """The search's parameters, checked the same way for the search page and the search API (the
+    page shows an empty search box without `q`; the API needs it)."""
+
+    q = SearchTextField(help_text="Words to find; websearch syntax.")
+    kind = ChoicesField(
+        choices=[(kind, label) for kind, label, *_ in KINDS],
+        required=False,
+        help_text="Limit to these kinds of record.",
+    )
+    per_kind = forms.IntegerField(
+        min_value=1, max_value=50, required=False, help_text="Hits shown per kind (default 10)."
+    )
+
+    def __init__(self, data, *, require_query: bool = True):
+        super().__init__(data)
+        self.fields["q"].required = require_query
+
+    def search(self) -> tuple[str, list[str] | None, int]:
+        """(text, kinds or None for all, hits per kind) of a valid form."""
+        data = self.cleaned_data
+        return data["q"], sorted(data.get("kind") or []) or None, data.get("per_kind") or 10
+
+    def has_query(self) -> bool:
+        return bool(clean_query(self.cleaned_data.get("q") or ""))
 
 
 def search_all(text: str, *, kinds: list[str] | None = None, per_kind: int = 10) -> list[Group]:

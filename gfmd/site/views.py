@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.lib.data_version import cached
-from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER
-from gfmd.lib.search import clean_query, suggest
+from gfmd.lib.filters import error_message
+from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import search_all
+from gfmd.site.search import SearchForm, search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -63,30 +63,23 @@ class SearchView(TemplateView):
     template_name = "search.html"
 
     def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET, require_query=False)
         text = request.GET.get("q", "")
-        context = self.get_context_data(q=text)
-        status = 200
-        # A repeated q is read from its last value; every value must be a search we can run.
-        problems = [_search_problem(value) for value in request.GET.getlist("q")]
-        problem = next((p for p in problems if p), "")
-        if problem:
-            context["error"] = problem
-            status = 400
-        elif clean_query(text):
-            context["groups"] = cached(request, "search", (text,), lambda: search_all(text))
+        context = self.get_context_data(q=text, form=form)
+        if not form.is_valid():
+            context["error"] = error_message(form.errors)
+            return self.render_to_response(context, status=400)
+        text, kinds, per_kind = form.search()
+        if form.has_query():
+            context["groups"] = cached(
+                request,
+                "search",
+                (text, kinds, per_kind),
+                lambda: search_all(text, kinds=kinds, per_kind=per_kind),
+            )
             context["total"] = sum(group.total for group in context["groups"])
             context["suggestion"] = suggest(text)
-        return self.render_to_response(context, status=status)
-
-
-def _search_problem(text: str) -> str:
-    if len(text) > 200:
-        return "q: the search is too long: use at most 200 characters."
-    if "\x00" in text:
-        return "q: the search cannot contain NUL characters."
-    if REPLACEMENT_CHARACTER in text:
-        return f"q: {NOT_UTF8}"
-    return ""
+        return self.render_to_response(context)
 
 
 class SourceListView(ListView):

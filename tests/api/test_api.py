@@ -69,7 +69,7 @@ DETAILS = [
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
     # organisation, citations, documents, practices, RCPs, participations (for_detail(), shared
     # with the page)
-    ("/api/v1/organisations/iom/", 5),
+    ("/api/v1/organisations/iom/", 6),
 ]
 
 

@@ -40,7 +40,7 @@ PAGES = [
     ("/countries/", 1, "South-eastern Asia"),
     ("/countries/phl/", 5, "Philippines"),
     ("/organisations/", 1, "International Organization for Migration"),
-    ("/organisations/iom/", 5, "International Organization for Migration"),
+    ("/organisations/iom/", 6, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
     ("/sources/brussels-report/", 2, "What it contributed"),
     ("/search/?q=remittances", 12, "result"),
