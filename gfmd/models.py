@@ -29,9 +29,6 @@ class Region(models.TextChoices):
 
 
 class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
-    def in_region(self, region: str):
-        return self.filter(region=region)
-
     def annotate_practice_count(self):
         practices = related_model(self.model, "practices")
         published = practices.objects.published_condition("practices__")
