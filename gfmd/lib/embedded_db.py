@@ -49,6 +49,10 @@ def start_configured() -> None:
     default = settings.DATABASES["default"]
     for key in ("NAME", "HOST", "PORT", "USER", "PASSWORD"):
         default[key] = started.get(key, default.get(key))
+    # The socket folder is given as the `host` option of the URL.
+    default.setdefault("OPTIONS", {}).update(
+        {k: v for k, v in started.get("OPTIONS", {}).items() if k == "host"}
+    )
 
 
 def start(data_dir: Path) -> str:
