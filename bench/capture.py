@@ -3,6 +3,9 @@ its SQL: how many queries, their text (for the floor app), and the response itse
 static floor). Started by bench/run.py with the benchmark server's environment.
 
     python bench/capture.py PAGES.json OUT.json BODY_DIR
+
+With BENCH_CAPTURE_COLD=1 (the long tail's floor), each page's first request is recorded, with
+the cache emptied before it: the SQL of a URL nobody has asked for yet.
 """
 
 from __future__ import annotations
@@ -31,8 +34,16 @@ def main(pages_file: str, out_file: str, body_dir: str) -> None:
     bodies = Path(body_dir)
     bodies.mkdir(parents=True, exist_ok=True)
     result = {}
+    cold = os.environ.get("BENCH_CAPTURE_COLD") == "1"
+    if cold and pages:
+        client.get(next(iter(pages.values())))  # warm: content types, the vocabulary, the pool
+    from django.core.cache import cache
+
     for name, url in pages.items():
-        client.get(url)  # warm: content types, the search vocabulary, the pool
+        if cold:
+            cache.clear()
+        else:
+            client.get(url)  # warm: content types, the search vocabulary, the pool
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         body_file = bodies / f"{name}.body"

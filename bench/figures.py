@@ -24,6 +24,7 @@ class SizeResult:
     runs: dict = field(default_factory=dict)  # (server, page, connections) -> Run
     memory: dict = field(default_factory=dict)  # server -> [MB per process]
     timings: dict = field(default_factory=dict)
+    longtail: dict = field(default_factory=dict)  # (server, workload, connections) -> LongRun
 
 
 def fmt(value: float | None, digits: int = 1) -> str:

@@ -17,6 +17,8 @@ with open(os.environ["BENCH_FLOOR_SPEC"], encoding="utf-8") as spec_file:
     SPEC = json.load(spec_file)
 STATIC = {}
 for _name, _page in SPEC.items():
+    if "body_file" not in _page:
+        continue
     with open(_page["body_file"], "rb") as body_file:
         STATIC[_name] = (body_file.read(), _page["content_type"])
 

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 
+import longtail
 from figures import Run, SizeResult, fmt, latency, ratio, speedup, throughput
 from pages import Page
 
@@ -128,6 +129,8 @@ def report(
                     + " |"
                 )
                 first = False
+    for result in results:
+        lines += longtail.report(result.practices, result.longtail, args.connections)
     lines += ["", *targets(results, page_list, args)]
     return "\n".join(lines) + "\n"
 
@@ -196,6 +199,7 @@ def save_raw(path: Path, results, page_list, info, args, notes, when: str) -> No
                 "runs": [[*key, asdict(run)] for key, run in r.runs.items()],
                 "memory": r.memory,
                 "timings": r.timings,
+                "longtail": longtail.to_json(r.longtail),
             }
             for r in results
         ],
@@ -210,6 +214,7 @@ def load_raw(path: Path):
         result = SizeResult(r["size"], r["practices"], r["captured"])
         result.runs = {(s, p, c): Run(**run) for s, p, c, run in r["runs"]}
         result.memory, result.timings = r["memory"], r["timings"]
+        result.longtail = longtail.from_json(r.get("longtail", []))
         results.append(result)
     page_list = [Page(**page) for page in data["pages"]]
     args = SimpleNamespace(**data["args"])

@@ -37,6 +37,7 @@ import subprocess
 import time
 import urllib.request
 
+import longtail_run
 from database import (
     drop_database,
     export_sqlite,
@@ -138,6 +139,13 @@ def parse_args(argv=None):
     parser.add_argument("--servers", default="ours,uncached,peer,floor", help="which to measure")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME} afterwards")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db-name", default=DB_NAME, help=f"the database made (default {DB_NAME})")
+    parser.add_argument("--longtail-urls", type=int, default=1000,
+                        help="distinct URLs per long-tail workload and run (0: none)")  # fmt: skip
+    parser.add_argument("--longtail-seconds", type=float, default=30.0,
+                        help="at most this long per long-tail run")  # fmt: skip
+    parser.add_argument("--longtail-floor", type=int, default=100,
+                        help="URLs per workload whose cold SQL the floor runs")  # fmt: skip
     parser.add_argument(
         "--render", metavar="RAW.json", help="draw the table again from a run's saved figures"
     )
@@ -161,7 +169,7 @@ def main(argv=None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     info = machine()
     admin_url = server_url(args.database_url)
-    database_url = with_database(admin_url, DB_NAME)
+    database_url = with_database(admin_url, args.db_name)
     env = server_env(database_url)
     import psycopg
 
@@ -170,8 +178,8 @@ def main(argv=None) -> None:
     load = os.getloadavg()
     info["load average at start"] = f"{load[0]:.2f}"
 
-    print(f"Creating {DB_NAME} and loading the curated data...", flush=True)
-    recreate_database(admin_url, DB_NAME)
+    print(f"Creating {args.db_name} and loading the curated data...", flush=True)
+    recreate_database(admin_url, args.db_name)
     results: list[SizeResult] = []
     notes: list[str] = []
     try:
@@ -184,7 +192,7 @@ def main(argv=None) -> None:
             results.append(measure_size(size, args, env, database_url, page_list, notes))
     finally:
         if not args.keep_db:
-            drop_database(admin_url, DB_NAME)
+            drop_database(admin_url, args.db_name)
     now = dt.datetime.now()
     when = now.strftime("%Y-%m-%d %H:%M")
     out = RESULTS / f"{now.strftime('%Y%m%d-%H%M%S')}.md"
@@ -292,6 +300,11 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
             finally:
                 server.stop()
         result.memory["peer"] = peaks
+    if args.longtail_urls:
+        db_path, inspect_file = WORK / "bench.db", WORK / "inspect.json"
+        result.longtail = longtail_run.measure(
+            result, args, env, database_url, serve, db_path, inspect_file
+        )
     return result
 
 

@@ -155,5 +155,11 @@ class PracticeViewSet(CuratedViewSet):
     def paginate_queryset(self, queryset):
         # A page of a list (not a CSV of all of it): the filtered ids come from the cache.
         if self.paginator is not None and self.action == "list":
-            queryset = cached_ids(self.request, "practices", queryset, self.list_queryset())
+            queryset = cached_ids(
+                self.request,
+                "practices",
+                queryset,
+                self.list_queryset(),
+                getattr(self, "filterset", None),
+            )
         return super().paginate_queryset(queryset)

@@ -10,7 +10,15 @@ How it works, in the database itself, so that every write counts (the admin, the
   row into `gfmd_datachange`;
 * that row's deferred constraint trigger fires when the transaction commits and raises the single
   counter in `gfmd_dataversion`. The counter's row is locked only while committing, so writers
-  do not queue behind one another and cannot deadlock on it.
+  do not queue behind one another and cannot deadlock on it;
+* the first time a transaction writes to each table, one more row (naming the table) raises that
+  table's own counter in `gfmd_tableversion` at commit, after the single counter (whose lock
+  orders committing writers, so two of them never wait on each other's table counters).
+
+A result that depends on a few tables only (the ids of a filtered list, the vocabulary) is cached
+under those tables' counters (`cached(..., tables=...)`; `tables_read(queryset)` names the tables
+a queryset's SQL reads), so an edit elsewhere leaves it in place; anything else is cached under
+the single counter, which every committed write raises.
 
 A reader asks `current()` once per request. Inside a transaction that has itself written (a test,
 or a view that saves and then reads), `current()` is None: that transaction's uncommitted state
@@ -20,7 +28,10 @@ the data of version N or later, never earlier: the version is read before the da
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,22 +42,37 @@ from django.db import connections, router
 
 APPS = ("gfmd", "roundtables", "practices", "rcps")
 SETTING = "gfmd.changed_in"
+# One transaction-local setting per table written: "gfmd.changed_<table>".
+TABLE_SETTING = "gfmd.changed_"
 T = TypeVar("T")
 
 FUNCTIONS_SQL = f"""
 CREATE OR REPLACE FUNCTION gfmd_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    tx text := txid_current()::text;
+    mark text := '{TABLE_SETTING}' || TG_TABLE_NAME;
 BEGIN
-    IF current_setting('{SETTING}', true) IS DISTINCT FROM txid_current()::text THEN
-        PERFORM set_config('{SETTING}', txid_current()::text, true);
-        INSERT INTO gfmd_datachange (txid) VALUES (txid_current());
+    IF current_setting('{SETTING}', true) IS DISTINCT FROM tx THEN
+        PERFORM set_config('{SETTING}', tx, true);
+        INSERT INTO gfmd_datachange (txid, tablename) VALUES (tx::bigint, NULL);
+    END IF;
+    IF current_setting(mark, true) IS DISTINCT FROM tx THEN
+        PERFORM set_config(mark, tx, true);
+        INSERT INTO gfmd_datachange (txid, tablename) VALUES (tx::bigint, TG_TABLE_NAME);
     END IF;
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION gfmd_raise_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE gfmd_dataversion SET value = value + 1 WHERE id = 1;
-    DELETE FROM gfmd_datachange WHERE txid = NEW.txid;
+    IF NEW.tablename IS NULL THEN
+        UPDATE gfmd_dataversion SET value = value + 1 WHERE id = 1;
+    ELSE
+        INSERT INTO gfmd_tableversion (name, value) VALUES (NEW.tablename, 1)
+            ON CONFLICT (name) DO UPDATE SET value = gfmd_tableversion.value + 1;
+    END IF;
+    DELETE FROM gfmd_datachange
+        WHERE txid = NEW.txid AND tablename IS NOT DISTINCT FROM NEW.tablename;
     RETURN NULL;
 END $$;
 """
@@ -57,7 +83,9 @@ CREATE TABLE IF NOT EXISTS gfmd_dataversion (
     value bigint NOT NULL
 );
 INSERT INTO gfmd_dataversion (id, value) VALUES (1, 1) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS gfmd_tableversion (name text PRIMARY KEY, value bigint NOT NULL);
 CREATE UNLOGGED TABLE IF NOT EXISTS gfmd_datachange (txid bigint NOT NULL);
+ALTER TABLE gfmd_datachange ADD COLUMN IF NOT EXISTS tablename text;
 DROP TRIGGER IF EXISTS gfmd_datachange_commit ON gfmd_datachange;
 CREATE CONSTRAINT TRIGGER gfmd_datachange_commit AFTER INSERT ON gfmd_datachange
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gfmd_raise_version();
@@ -66,6 +94,7 @@ CREATE CONSTRAINT TRIGGER gfmd_datachange_commit AFTER INSERT ON gfmd_datachange
 DROP_SQL = """
 DROP TABLE IF EXISTS gfmd_datachange;
 DROP TABLE IF EXISTS gfmd_dataversion;
+DROP TABLE IF EXISTS gfmd_tableversion;
 DROP FUNCTION IF EXISTS gfmd_raise_version();
 DROP FUNCTION IF EXISTS gfmd_note_change() CASCADE;
 """
@@ -116,43 +145,106 @@ def installed(using: str = "default") -> bool:
         return cursor.fetchone()[0]
 
 
-def current(using: str | None = None) -> int | None:
-    """The committed data version, or None inside a transaction that has written data itself."""
+class Versions:
+    """The committed counters read at one moment: the single one and each table's own."""
+
+    def __init__(self, total: int, tables: dict[str, int]):
+        self.total, self.tables = total, tables
+
+    def stamp(self, tables: tuple[str, ...] | None = None) -> str:
+        """The part of a cache key that changes when any of `tables` (None: any table) does."""
+        if tables is None:
+            return str(self.total)
+        values = repr([(name, self.tables.get(name, 0)) for name in sorted(set(tables))])
+        return "t" + hashlib.blake2b(values.encode(), digest_size=10).hexdigest()
+
+
+def current_versions(using: str | None = None) -> Versions | None:
+    """The committed counters (one query), or None inside a transaction that has written data
+    itself."""
     alias = using or router.db_for_read(None)
     with connections[alias].cursor() as cursor:
         cursor.execute(
             "SELECT value, coalesce(current_setting(%s, true), '') = "
-            "coalesce(txid_current_if_assigned()::text, '-') FROM gfmd_dataversion WHERE id = 1",
+            "coalesce(txid_current_if_assigned()::text, '-'), "
+            "(SELECT coalesce(json_object_agg(name, value), '{}') FROM gfmd_tableversion)::text"
+            " FROM gfmd_dataversion WHERE id = 1",
             [SETTING],
         )
         row = cursor.fetchone()
     if row is None or row[1]:
         return None
-    return row[0]
+    return Versions(row[0], json.loads(row[2]))
+
+
+def current(using: str | None = None) -> int | None:
+    """The committed data version, or None inside a transaction that has written data itself."""
+    versions = current_versions(using)
+    return None if versions is None else versions.total
+
+
+def request_versions(request) -> Versions | None:
+    """`current_versions()`, read at most once per request."""
+    if not hasattr(request, "_gfmd_data_versions"):
+        request._gfmd_data_versions = current_versions()
+    return request._gfmd_data_versions
 
 
 def request_version(request) -> int | None:
     """`current()`, read at most once per request."""
-    if not hasattr(request, "_gfmd_data_version"):
-        request._gfmd_data_version = current()
-    return request._gfmd_data_version
+    versions = request_versions(request)
+    return None if versions is None else versions.total
 
 
-def cache_key(name: str, version: int, *parts) -> str:
+_QUOTED = re.compile(r'"([a-z0-9_]+)"')
+
+
+def tables_read(queryset) -> tuple[str, ...] | None:
+    """The tracked tables whose rows `queryset`'s SQL reads (its joins and subqueries), for
+    `cached(..., tables=...)`; None (depend on every table) when it reads a table of the
+    project's models that the counters do not follow."""
+    sql, _ = queryset.query.get_compiler(queryset.db).as_sql()
+    tracked = set(_tracked())
+    known = _model_tables()
+    named = {name for name in _QUOTED.findall(sql) if name in known}
+    if not named or not named <= tracked:
+        return None
+    return tuple(sorted(named))
+
+
+@functools.cache
+def _tracked() -> tuple[str, ...]:
+    return tuple(tracked_tables())
+
+
+@functools.cache
+def _model_tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
+
+
+def cache_key(name: str, version: int | str, *parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
     return f"kb:{name}:{version}:{digest}"
 
 
-def cached(request, name: str, parts: tuple, compute: Callable[[], T], timeout: int = 86400) -> T:
+def cached(
+    request,
+    name: str,
+    parts: tuple,
+    compute: Callable[[], T],
+    timeout: int = 86400,
+    tables: tuple[str, ...] | None = None,
+) -> T:
     """`compute()`, cached under the data version: recomputed once the data has changed.
 
-    `parts` must name everything else the result depends on (the filters, the page). Whether
-    synthetic records are served is part of every key, so two servers of one cache that differ
-    in that never share results."""
-    version = request_version(request) if request is not None else current()
-    if version is None:
+    `parts` must name everything else the result depends on (the filters, the page). With
+    `tables`, only a committed write to one of those tables recomputes it: name every table the
+    result is read from (`tables_read`). Whether synthetic records are served is part of every
+    key, so two servers of one cache that differ in that never share results."""
+    versions = request_versions(request) if request is not None else current_versions()
+    if versions is None:
         return compute()
-    key = cache_key(name, version, settings.GFMD_SERVE_SYNTHETIC, *parts)
+    key = cache_key(name, versions.stamp(tables), settings.GFMD_SERVE_SYNTHETIC, *parts)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -203,20 +295,53 @@ MAX_CACHED_IDS = 20000
 TOO_MANY = "too many"
 
 
-def cached_ids(request, name: str, queryset, rows):
+def cached_ids(request, name: str, queryset, rows, filterset=None):
     """`queryset`'s ids in its order, cached under the data version and the request's filters,
     as a list whose pages are fetched from `rows` (the unfiltered queryset with its prefetches).
-    A result longer than MAX_CACHED_IDS is returned as `queryset` itself, its count cached."""
+    A result longer than MAX_CACHED_IDS is returned as `queryset` itself, its count cached.
+
+    Given the `filterset` that made `queryset`, the ids are kept until a table they are read
+    from changes (the tables of the SQL, and those the filters looked their values up in);
+    without it, until any table does."""
 
     def compute():
         ids = list(queryset.values_list("pk", flat=True)[: MAX_CACHED_IDS + 1])
         return ids if len(ids) <= MAX_CACHED_IDS else TOO_MANY
 
-    ids = cached(request, f"{name}:ids", query_key(request), compute)
+    tables = None
+    if filterset is not None:
+        tables = _union(tables_read(queryset), filter_tables(filterset))
+    ids = cached(request, f"{name}:ids", query_key(request), compute, tables=tables)
     if ids != TOO_MANY:
         return CachedIdList(ids, rows)
-    total = cached(request, f"{name}:count", query_key(request), queryset.count)
+    total = cached(request, f"{name}:count", query_key(request), queryset.count, tables=tables)
     return CountedQuerySet(queryset, total)
+
+
+def filter_tables(filterset) -> tuple[str, ...] | None:
+    """The tables a bound FilterSet read its given values' choices from (a theme's slug, a
+    country's code), which the SQL of its queryset may only show as ids; None when one of them
+    is not known."""
+    tables: tuple[str, ...] = ()
+    data = filterset.data or {}
+    for name, field in filterset.filters.items():
+        if name not in data or not any(data.getlist(name) if hasattr(data, "getlist") else [1]):
+            continue
+        choices = getattr(field, "queryset", None)
+        if choices is None:
+            continue
+        if callable(choices):
+            return None
+        tables = _union(tables, tables_read(choices))
+        if tables is None:
+            return None
+    return tables
+
+
+def _union(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if a is None or b is None:
+        return None
+    return tuple(sorted(set(a) | set(b)))
 
 
 class CountedQuerySet:

@@ -39,7 +39,9 @@ class FilteredListView(ListView):
             self.filter_error = error_message(self.filterset.errors)
             return base.none()
         if self.cached_ids_name:
-            return cached_ids(self.request, self.cached_ids_name, self.filterset.qs, base)
+            return cached_ids(
+                self.request, self.cached_ids_name, self.filterset.qs, base, self.filterset
+            )
         return self.filterset.qs
 
     def get_paginate_by(self, queryset):

@@ -132,21 +132,49 @@ def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
 
 
 VOCABULARY_CACHE_KEY = "search:vocabulary"
-VOCABULARY_SECONDS = 3600
+VOCABULARY_SECONDS = 86400
+# The last vocabulary this process read, with the stamp of the tables it came from.
+_vocabulary_memo: tuple[str, dict[str, int]] | None = None
 
 
-def vocabulary() -> dict[str, int]:
+def vocabulary(request=None) -> dict[str, int]:
     """Every word of the knowledge base (accent-folded, lower case) with how many records use
     it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming). Generated
-    benchmark rows (a `synthetic` column) are left out: they are not the knowledge base."""
+    benchmark rows (a `synthetic` column) are left out: they are not the knowledge base.
+
+    Kept under the counters of the tables it is read from (gfmd.lib.data_version): an edit to
+    one of them is in the next answer's vocabulary, an edit elsewhere leaves it cached. Inside
+    a transaction that has written, it is read afresh."""
+    global _vocabulary_memo
     from django.core.cache import cache
+
+    from gfmd.lib import data_version
+
+    sources = vocabulary_sources()
+    versions = (
+        data_version.request_versions(request)
+        if request is not None
+        else data_version.current_versions()
+    )
+    if versions is None:
+        return _read_vocabulary(sources)
+    stamp = versions.stamp(tuple(table for table, _, _ in sources))
+    if _vocabulary_memo is not None and _vocabulary_memo[0] == stamp:
+        return _vocabulary_memo[1]
+    key = f"{VOCABULARY_CACHE_KEY}:{stamp}"
+    words = cache.get(key)
+    if words is None:
+        words = _read_vocabulary(sources)
+        cache.set(key, words, VOCABULARY_SECONDS)
+    _vocabulary_memo = (stamp, words)
+    return words
+
+
+def _read_vocabulary(sources) -> dict[str, int]:
     from django.db import connection
 
-    words = cache.get(VOCABULARY_CACHE_KEY)
-    if words is not None:
-        return words
     parts = []
-    for table, columns, synthetic in vocabulary_sources():
+    for table, columns, synthetic in sources:
         text = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
         where = " WHERE NOT synthetic" if synthetic else ""
         parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}{where}")
@@ -157,18 +185,17 @@ def vocabulary() -> dict[str, int]:
         if isinstance(inner_sql, bytes):
             inner_sql = inner_sql.decode()
         cursor.execute(sql, [inner_sql])
-        words = dict(cursor.fetchall())
-    cache.set(VOCABULARY_CACHE_KEY, words, VOCABULARY_SECONDS)
-    return words
+        return dict(cursor.fetchall())
 
 
-def suggest(text: str) -> str | None:
+def suggest(text: str, request=None) -> str | None:
     """A corrected query when some of its words are unknown to the knowledge base and a close,
-    common word exists ("remitances" -> "remittances"); None when nothing better is known."""
+    common word exists ("remitances" -> "remittances"); None when nothing better is known.
+    Given the request, the vocabulary's freshness is checked with the data version it read."""
     import difflib
     import re
 
-    words = vocabulary()
+    words = vocabulary(request)
     if not words:
         return None
     changed = False

@@ -246,7 +246,7 @@ class SearchViewSet(viewsets.ViewSet):
         result = {
             "query": text,
             "total": sum(group.total for group in groups),
-            "suggestion": suggest(text),
+            "suggestion": suggest(text, request),
             "groups": groups,
         }
         return Response(SearchResultSerializer(result, context={"request": request}).data)

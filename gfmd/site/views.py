@@ -78,7 +78,7 @@ class SearchView(TemplateView):
                 lambda: search_all(text, kinds=kinds, per_kind=per_kind),
             )
             context["total"] = sum(group.total for group in context["groups"])
-            context["suggestion"] = suggest(text)
+            context["suggestion"] = suggest(text, request)
         return self.render_to_response(context)
 
 

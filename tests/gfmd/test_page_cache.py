@@ -91,7 +91,7 @@ def test_a_database_that_is_away_gives_the_503_page_not_a_500(client, monkeypatc
     def away(*args, **kwargs):
         raise OperationalError("server closed the connection")
 
-    monkeypatch.setattr(data_version, "current", away)
+    monkeypatch.setattr(data_version, "current_versions", away)
     response = client.get("/practices/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

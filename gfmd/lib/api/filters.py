@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError as APIValidationError
 
@@ -32,4 +33,11 @@ class FilterBackend(DjangoFilterBackend):
             }
             if errors:
                 raise APIValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        # Kept for the view: what its cached results were read from (gfmd.lib.data_version).
+        view.filterset = filterset
+        return filterset.qs
