@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, Func, TextField, Value
+from django.db.models import Case, F, FloatField, Func, TextField, Value, When
 from django.db.models.functions import Coalesce
 
 CONFIG = "english"
@@ -77,18 +77,33 @@ def rank(vector, query: SearchQuery) -> SearchRank:
     return SearchRank(vector, query)
 
 
+# How many matches are ranked. A query matching more records than this (a common word over a
+# large table) ranks the first this many the GIN index returns and lists the rest after them in
+# the model's order, rather than reading and ranking the vector of every match before a page.
+# Every match is still found and counted; the order is exact whenever the matches are fewer.
+SEARCH_CANDIDATES = 1000
+
+
 class SearchableQuerySet:
     """Mixin for querysets of models with a stored `search` vector (see `search_field`)."""
 
-    def search(self, text: str):
+    def search(self, text: str, candidates: int | None = None):
+        """The records matching `text`, by `search_rank` (then the model's order), the match
+        served by the GIN index on `search`; only `candidates` of them (SEARCH_CANDIDATES by
+        default) are ranked, the others after them with a rank of 0."""
         if not clean_query(text):
             return self.none()
         query = search_query(text)
-        return (
-            self.filter(search=query)
-            .annotate(search_rank=SearchRank(F("search"), query))
-            .order_by("-search_rank", *self.model._meta.ordering)
-        )
+        limit = SEARCH_CANDIDATES if candidates is None else candidates
+        matches = self.filter(search=query)
+        ranked = matches.order_by().values("pk")[:limit]
+        return matches.annotate(
+            search_rank=Case(
+                When(pk__in=ranked, then=SearchRank(F("search"), query)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        ).order_by("-search_rank", *self.model._meta.ordering)
 
 
 def search_field(weights: dict[str, str]):
