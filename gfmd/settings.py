@@ -143,6 +143,10 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("GFMD_TEST_DATABASE") or 
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica{_index}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["gfmd.lib.db_router.PrimaryReplicaRouter"]
+# A replica further behind than this (seconds) is left out until it catches up; after a write, a
+# browser reads from the primary for this long (gfmd.lib.db_router).
+GFMD_REPLICA_MAX_LAG = float(os.environ.get("GFMD_REPLICA_MAX_LAG", "5"))
+GFMD_PIN_SECONDS = int(os.environ.get("GFMD_PIN_SECONDS", "10"))
 
 # Cache and sessions in Redis when REDIS_URL is set, so app servers share them.
 REDIS_URL = os.environ.get("REDIS_URL", "")

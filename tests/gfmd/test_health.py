@@ -1,7 +1,9 @@
 """Liveness, readiness, a clear 503 while the database is away, and the replica router."""
 
 import pytest
+from django.conf import settings
 from django.db.utils import OperationalError
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from gfmd.lib import db_router
@@ -55,7 +57,13 @@ def test_other_errors_are_left_alone():
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None
 
 
-def test_router_reads_from_replicas_until_a_write(monkeypatch):
+@pytest.fixture
+def replicas_answer(monkeypatch):
+    """Replicas that are not configured here: each is taken to answer, without lag."""
+    monkeypatch.setattr(db_router, "usable", lambda alias: True)
+
+
+def test_router_reads_from_replicas_until_a_write(monkeypatch, replicas_answer):
     monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica0"])
     router = db_router.PrimaryReplicaRouter()
     token = db_router._pinned.set(False)
@@ -67,19 +75,55 @@ def test_router_reads_from_replicas_until_a_write(monkeypatch):
         db_router._pinned.reset(token)
 
 
-def test_unsafe_requests_start_pinned(monkeypatch):
+def test_unsafe_requests_start_pinned(monkeypatch, replicas_answer):
     seen = []
     monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica0"])
     router = db_router.PrimaryReplicaRouter()
     middleware = db_router.PinAfterWriteMiddleware(
-        lambda request: seen.append(router.db_for_read(None))
+        lambda request: seen.append(router.db_for_read(None)) or HttpResponse()
     )
     middleware(RequestFactory().get("/"))
     middleware(RequestFactory().post("/"))
     assert seen == ["replica0", "default"]
 
 
-def test_a_request_reads_from_one_replica(monkeypatch):
+def test_a_write_pins_the_next_requests_of_that_browser(monkeypatch, replicas_answer):
+    """The page a curator is sent to after saving is a new request: it too reads the primary."""
+    seen = []
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica0"])
+    router = db_router.PrimaryReplicaRouter()
+    middleware = db_router.PinAfterWriteMiddleware(
+        lambda request: seen.append(router.db_for_read(None)) or HttpResponse()
+    )
+    saved = middleware(RequestFactory().post("/"))
+    pin = saved.cookies[db_router.PIN_COOKIE]
+    assert pin["httponly"] and int(pin["max-age"]) == settings.GFMD_PIN_SECONDS
+    after = RequestFactory().get("/")
+    after.COOKIES[db_router.PIN_COOKIE] = pin.value
+    middleware(after)
+    stale = RequestFactory().get("/")
+    stale.COOKIES[db_router.PIN_COOKIE] = "1"  # expired long ago
+    middleware(stale)
+    junk = RequestFactory().get("/")
+    junk.COOKIES[db_router.PIN_COOKIE] = "not a time"
+    middleware(junk)
+    assert seen == ["default", "default", "replica0", "replica0"]
+
+
+def test_a_replica_that_is_down_or_behind_is_left_out(monkeypatch):
+    monkeypatch.setattr(db_router, "replica_aliases", lambda: ["replica0", "replica1"])
+    lags = {"replica0": None, "replica1": 60.0}  # down; a minute behind
+    monkeypatch.setattr(db_router, "replica_lag", lambda alias: lags[alias])
+    router = db_router.PrimaryReplicaRouter()
+    middleware = db_router.PinAfterWriteMiddleware(
+        lambda request: HttpResponse(router.db_for_read(None))
+    )
+    assert middleware(RequestFactory().get("/")).content == b"default"
+    lags["replica1"] = 0.2
+    assert middleware(RequestFactory().get("/")).content == b"replica1"
+
+
+def test_a_request_reads_from_one_replica(monkeypatch, replicas_answer):
     """Replicas may lag by different amounts: every read of one request (the data version and
     the data it keys) goes to the same one."""
     monkeypatch.setattr(db_router, "replica_aliases", lambda: [f"replica{i}" for i in range(8)])
@@ -88,7 +132,7 @@ def test_a_request_reads_from_one_replica(monkeypatch):
 
     def view(request):
         seen.append({router.db_for_read(None) for _ in range(20)})
-        return None
+        return HttpResponse()
 
     middleware = db_router.PinAfterWriteMiddleware(view)
     before = db_router._replica.get()
