@@ -38,6 +38,7 @@ from typing import TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
 APPS = ("gfmd", "roundtables", "practices", "rcps")
@@ -203,7 +204,10 @@ def tables_read(queryset) -> tuple[str, ...] | None:
     """The tracked tables whose rows `queryset`'s SQL reads (its joins and subqueries), for
     `cached(..., tables=...)`; None (depend on every table) when it reads a table of the
     project's models that the counters do not follow."""
-    sql, _ = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, _ = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # .none(): no SQL to read
+        return None
     tracked = set(_tracked())
     known = _model_tables()
     named = {name for name in _QUOTED.findall(sql) if name in known}
@@ -321,11 +325,13 @@ def cached_ids(request, name: str, queryset, rows, filterset=None):
 def filter_tables(filterset) -> tuple[str, ...] | None:
     """The tables a bound FilterSet read its given values' choices from (a theme's slug, a
     country's code), which the SQL of its queryset may only show as ids; None when one of them
-    is not known."""
+    is not known. A filter whose method reads a table in Python, rather than in the SQL it adds,
+    must have that table's rows as its `queryset`."""
     tables: tuple[str, ...] = ()
     data = filterset.data or {}
     for name, field in filterset.filters.items():
-        if name not in data or not any(data.getlist(name) if hasattr(data, "getlist") else [1]):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if not any(values):
             continue
         choices = getattr(field, "queryset", None)
         if choices is None:

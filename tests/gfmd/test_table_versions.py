@@ -204,3 +204,10 @@ def test_the_vocabulary_outlives_an_edit_to_a_table_it_does_not_read(other_conne
     with CaptureQueriesContext(connection) as queries:
         assert search.vocabulary() is words
     assert len(queries) == 1  # the counters; the words are not read again
+
+
+def test_an_empty_queryset_depends_on_every_table():
+    """`.none()` (a search with no words) has no SQL to read tables from: such a result is
+    keyed by the single counter, never left uncached by mistake nor a 500."""
+    assert data_version.tables_read(Practice.objects.none()) is None
+    assert data_version.tables_read(Practice.objects.search("  ")) is None
