@@ -5,7 +5,8 @@ for once, so that a page cache keyed by URL helps only as much as real traffic l
   practices, stop words left out), drawn by how many records use them, as one word (45%), two
   (35%) or three (20%): site searches are short;
 * filter combinations: a leaf theme (70%), a region (50%), a scope (30%), a type (30%), at least
-  one of them, and the page (1: 70%, 2: 20%, 3: 10%).
+  one of them, and the page (1: 70%, 2: 20%, 3: 10%); a page past the last of its combination is
+  a 404, counted apart from errors.
 
 `replay` asks a server for every URL of a list once, over loopback, from a bounded pool of
 client threads each keeping its connection alive, optionally while one edit a second is
@@ -55,6 +56,8 @@ class LongRun:
     hits: int
     misses: int
     edits: int = 0
+    # A page past the last of a filter combination: a 404, as it should be, not an error.
+    not_found: int = 0
 
     @property
     def hit_rate(self) -> str:
@@ -224,7 +227,7 @@ def replay(
     lock = threading.Lock()
     todo = iter(paths)
     latencies: list[float] = []
-    counts = {"errors": 0, "hits": 0, "misses": 0}
+    counts = {"errors": 0, "hits": 0, "misses": 0, "not_found": 0}
     deadline = time.monotonic() + max_seconds
 
     def worker():
@@ -247,7 +250,9 @@ def replay(
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
-                if status != 200:
+                if status == 404:
+                    counts["not_found"] += 1
+                elif status != 200:
                     counts["errors"] += 1
                 if hit == "hit":
                     counts["hits"] += 1
@@ -281,6 +286,7 @@ def replay(
         hits=counts["hits"],
         misses=counts["misses"],
         edits=edits[0],
+        not_found=counts["not_found"],
     )
 
 
@@ -289,6 +295,7 @@ def describe(run: LongRun) -> str:
         f"{run.requests_per_s:>8.1f} req/s  p50 {fmt(run.p50):>7}  p95 {fmt(run.p95):>7}  "
         f"p99 {fmt(run.p99):>7} ms  hits {run.hit_rate}"
         + (f"  edits {run.edits}" if run.edits else "")
+        + (f"  404 {run.not_found}" if run.not_found else "")
         + (f"  ERRORS {run.errors}" if run.errors else "")
     )
 
@@ -323,8 +330,8 @@ def report(practices: int, runs: dict, clients: list[int]) -> list[str]:
         "loss of throughput with one committed edit a second. The floor runs the SQL of a "
         "sample of the same URLs, captured on their first (cold) request.",
         "",
-        "| workload | conn | server | URLs | req/s | p50 | p95 | p99 | hits | errors |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| workload | conn | server | URLs | req/s | p50 | p95 | p99 | hits | 404 | errors |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, label in WORKLOADS.items():
         for c in clients:
@@ -335,7 +342,7 @@ def report(practices: int, runs: dict, clients: list[int]) -> list[str]:
                 lines.append(
                     f"| {label} | {c} | {server} | {run.requests:,} | {run.requests_per_s:,.1f} "
                     f"| {fmt(run.p50)} | {fmt(run.p95)} | {fmt(run.p99)} | {run.hit_rate} "
-                    f"| {run.errors} |"
+                    f"| {run.not_found} | {run.errors} |"
                 )
     lines += ["", f"Long-tail ratios at {practices:,} practices:", ""]
     for name in WORKLOADS:
