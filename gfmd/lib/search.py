@@ -157,12 +157,10 @@ def vocabulary(request=None) -> dict[str, int]:
     it, counted by PostgreSQL's ts_stat over the 'simple' configuration (no stemming). Generated
     benchmark rows (a `synthetic` column) are left out: they are not the knowledge base.
 
-    Kept under the counters of the tables it is read from (gfmd.lib.data_version): an edit to
-    one of them is in the next answer's vocabulary, an edit elsewhere leaves it cached. Inside
-    a transaction that has written, it is read afresh."""
+    Each table's words are kept under that table's counter (gfmd.lib.data_version): an edit is
+    in the next answer's vocabulary, and only the edited table's words are read again. Inside a
+    transaction that has written, everything is read afresh."""
     global _vocabulary_memo
-    from django.core.cache import cache
-
     from gfmd.lib import data_version
 
     sources = vocabulary_sources()
@@ -172,16 +170,32 @@ def vocabulary(request=None) -> dict[str, int]:
         else data_version.current_versions()
     )
     if versions is None:
-        return _read_vocabulary(sources)
+        return _merge(_read_vocabulary([source]) for source in sources)
     stamp = versions.stamp(tuple(table for table, _, _ in sources))
     if _vocabulary_memo is not None and _vocabulary_memo[0] == stamp:
         return _vocabulary_memo[1]
-    key = f"{VOCABULARY_CACHE_KEY}:{stamp}"
+    words = _merge(_cached_part(source, versions.stamp((source[0],))) for source in sources)
+    _vocabulary_memo = (stamp, words)
+    return words
+
+
+def _cached_part(source, stamp: str) -> dict[str, int]:
+    from django.core.cache import cache
+
+    key = f"{VOCABULARY_CACHE_KEY}:{source[0]}:{stamp}"
     words = cache.get(key)
     if words is None:
-        words = _read_vocabulary(sources)
+        words = _read_vocabulary([source])
         cache.set(key, words, VOCABULARY_SECONDS)
-    _vocabulary_memo = (stamp, words)
+    return words
+
+
+def _merge(parts) -> dict[str, int]:
+    """The words of several tables, each with the records of all of them that use it."""
+    words: dict[str, int] = {}
+    for part in parts:
+        for word, count in part.items():
+            words[word] = words.get(word, 0) + count
     return words
 
 
