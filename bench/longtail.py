@@ -326,8 +326,9 @@ def report(practices: int, runs: dict, clients: list[int]) -> list[str]:
     lines = [
         "",
         f"Long tail at {practices:,} practices: distinct URLs, each asked for once "
-        "(bench/longtail.py). Hits: the page cache's share of answers. `edit churn` is the "
-        "loss of throughput with one committed edit a second. The floor runs the SQL of a "
+        "(bench/longtail.py), until the list or --longtail-seconds runs out (URLs: how many "
+        "were asked). Hits: the page cache's share of answers. `with 1 edit/s`: the change in "
+        "throughput with one committed edit a second arriving. The floor runs the SQL of a "
         "sample of the same URLs, captured on their first (cold) request.",
         "",
         "| workload | conn | server | URLs | req/s | p50 | p95 | p99 | hits | 404 | errors |",
@@ -358,8 +359,8 @@ def report(practices: int, runs: dict, clients: list[int]) -> list[str]:
                         parts.append(f"{ours}/{other} {x:.2f}")
                 edited = got.get(f"{ours}+edits")
                 if edited and got[ours].requests_per_s:
-                    loss = 1 - edited.requests_per_s / got[ours].requests_per_s
-                    parts.append(f"{ours} edit churn {100 * loss:+.0f}%")
+                    change = edited.requests_per_s / got[ours].requests_per_s - 1
+                    parts.append(f"{ours} throughput with 1 edit/s {100 * change:+.0f}%")
             if parts:
                 lines.append(f"- {name}, c={c}: " + "; ".join(parts))
     return lines
