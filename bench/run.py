@@ -2,6 +2,7 @@
 
     make bench                                  # 1k, 10k and 100k practices
     make bench BENCH_ARGS="--sizes 1000,10000 --duration 5"
+    make bench BENCH_ARGS="--sizes 1000 --longtail-urls 200 --db-name gfmd_bench_mine"
 
 In a database of its own (gfmd_bench, on DATABASE_URL's server or the embedded one, created and
 dropped here) it loads the curated data, then for each size adds synthetic practices
@@ -13,6 +14,10 @@ dropped here) it loads the curated data, then for each size adds synthetic pract
   suggestions, generous time limits), on the equivalent table, search and row pages;
 * the floor: a bare WSGI app under the same gunicorn running the very SQL Django ran for each
   page with psycopg and returning the rows (and, second floor, returning the page prebuilt).
+
+Then the long tail (bench/longtail.py): for each size, lists of distinct searches and filter
+combinations, each URL asked for once, against ours, ours without the page cache (both also with
+one committed edit a second arriving), the peer and the floor (the cold SQL of a sample).
 
 SQL queries per page are counted in-process with Django's test client (bench/capture.py), and
 each server process's peak memory is read from /proc (VmHWM). One markdown table goes to
