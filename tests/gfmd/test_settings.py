@@ -62,7 +62,8 @@ def test_importing_settings_starts_no_database(tmp_path):
     """The settings name the embedded server; manage.py, the WSGI app and the tests start it."""
     data_dir = tmp_path / "pgdata"
     result = run_python(
-        "import gfmd.settings as s; d = s.DATABASES['default']; print(d['NAME'], d['OPTIONS']['host'])",
+        "import gfmd.settings as s; d = s.DATABASES['default'];"
+        "print(d['NAME'], d['OPTIONS']['host'])",
         DJANGO_DEBUG="1",
         GFMD_PGDATA=str(data_dir),
     )
