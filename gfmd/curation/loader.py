@@ -228,7 +228,9 @@ class Loader:
             lookup[key] = values.get(key)
             if lookup[key] in (None, "") and not model._meta.get_field(key).null:
                 raise CuratedDataError(f"{where}: field '{key}' is required to identify the record")
-        instance = model._default_manager.filter(**lookup).first()
+        # Locked until the load commits, and read under the lock: an edit saved meanwhile is
+        # neither lost under an old copy nor counted twice (the version only goes up).
+        instance = model._default_manager.select_for_update().filter(**lookup).first()
         created = instance is None
         if created:
             instance = model()
