@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 import threading
 import urllib.parse
+from functools import partial
 from html.parser import HTMLParser
 
 import pytest
 
-from tests.gfmd.test_two_servers import (  # noqa: F401 - the fixtures are used by name
-    PASSWORD,
-    USERNAME,
-    redis_url,
-    servers,
-    set_cookies,
-)
+from tests.gfmd import test_two_servers as two
+from tests.gfmd.test_two_servers import PASSWORD, USERNAME, set_cookies
+
+# The live servers of test_two_servers (and the Redis they share), by name.
+redis_url = two.redis_url
+servers = two.servers
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -50,15 +50,15 @@ def at_once(*calls):
     return answers
 
 
-def api_auth(servers) -> dict:
-    return {"Authorization": f"Token {servers['token']}", "Accept": "application/json"}
+def api_auth(live) -> dict:
+    return {"Authorization": f"Token {live['token']}", "Accept": "application/json"}
 
 
 def a_practice(server) -> str:
     return server.get("/api/v1/practices/?page_size=1&ordering=-title").json()["results"][0]["slug"]
 
 
-def test_of_two_api_edits_from_one_version_exactly_one_is_saved(servers):
+def test_of_two_api_edits_from_one_version_exactly_one_is_saved(servers):  # noqa: F811
     a, b = servers["A"], servers["B"]
     auth = api_auth(servers)
     slug = a_practice(a)
@@ -69,11 +69,15 @@ def test_of_two_api_edits_from_one_version_exactly_one_is_saved(servers):
         version = a.get(url, headers=auth).json()["version"]
         title, note = f"Title of pair {number}", f"Note of pair {number}"
         first, second = at_once(
-            lambda: a.request(
-                "PATCH", url, body={"title": title, "version": version}, headers=auth
+            partial(
+                a.request, "PATCH", url, body={"title": title, "version": version}, headers=auth
             ),
-            lambda: b.request(
-                "PATCH", url, body={"curator_note": note, "version": version}, headers=auth
+            partial(
+                b.request,
+                "PATCH",
+                url,
+                body={"curator_note": note, "version": version},
+                headers=auth,
             ),
         )
         statuses = sorted([first.status, second.status])
@@ -162,7 +166,7 @@ def admin_practice(server, cookies) -> tuple[str, str]:
     return change, dict(parser.data)["slug"]
 
 
-def test_an_admin_save_and_an_api_edit_from_one_version_exactly_one_is_saved(servers):
+def test_an_admin_save_and_an_api_edit_from_one_version_exactly_one_is_saved(servers):  # noqa: F811
     a, b = servers["A"], servers["B"]
     auth = api_auth(servers)
     cookies = admin_login(a)
@@ -177,14 +181,22 @@ def test_an_admin_save_and_an_api_edit_from_one_version_exactly_one_is_saved(ser
         data = [(k, f"Admin title {number}" if k == "title" else v) for k, v in parser.data]
         note = f"API note {number}"
         admin_answer, api_answer = at_once(
-            lambda: a.request(
-                "POST", change, body=urllib.parse.urlencode(data), headers=form_headers,
+            partial(
+                a.request,
+                "POST",
+                change,
+                body=urllib.parse.urlencode(data),
+                headers=form_headers,
                 cookies=cookies,
             ),
-            lambda: b.request(
-                "PATCH", url, body={"curator_note": note, "version": version}, headers=auth
+            partial(
+                b.request,
+                "PATCH",
+                url,
+                body={"curator_note": note, "version": version},
+                headers=auth,
             ),
-        )  # fmt: skip
+        )
         admin_saved = admin_answer.status == 302
         if not admin_saved:
             assert admin_answer.status == 200 and "while you were editing it" in admin_answer.text
@@ -196,7 +208,7 @@ def test_an_admin_save_and_an_api_edit_from_one_version_exactly_one_is_saved(ser
         assert (saved["curator_note"] == note) is not admin_saved
 
 
-def test_the_admin_refuses_a_save_without_the_version_it_loaded(servers):
+def test_the_admin_refuses_a_save_without_the_version_it_loaded(servers):  # noqa: F811
     a = servers["A"]
     cookies = admin_login(a)
     change, slug = admin_practice(a, cookies)
