@@ -58,7 +58,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
             except (ValidationError, ValueError):
                 value = None  # the admin's own "does not exist" below
             if value is not None:
-                rows = self.model._default_manager.select_for_update()
+                rows = self.model._default_manager.select_for_update(of=("self",))
                 list(rows.filter(**{field.name: value}).values_list("pk", flat=True))
         return super().get_object(request, object_id, from_field)
 

@@ -230,7 +230,7 @@ class Loader:
                 raise CuratedDataError(f"{where}: field '{key}' is required to identify the record")
         # Locked until the load commits, and read under the lock: an edit saved meanwhile is
         # neither lost under an old copy nor counted twice (the version only goes up).
-        instance = model._default_manager.select_for_update().filter(**lookup).first()
+        instance = model._default_manager.select_for_update(of=("self",)).filter(**lookup).first()
         created = instance is None
         if created:
             instance = model()

@@ -64,7 +64,7 @@ def lock_current(model, pk) -> int | None:
         raise RuntimeError("lock_current() needs a transaction (transaction.atomic())")
     return (
         model._default_manager.db_manager(using)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(pk=pk)
         .values_list("version", flat=True)
         .first()

@@ -78,7 +78,9 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
             # concurrent edit of other fields is neither overwritten nor missed.
             model = self.get_queryset().model
             value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-            rows = model._default_manager.select_for_update().filter(**{self.lookup_field: value})
+            rows = model._default_manager.select_for_update(of=("self",)).filter(
+                **{self.lookup_field: value}
+            )
             list(rows.values_list("pk", flat=True))
         return super().get_object()
 
@@ -141,6 +143,22 @@ class StrictModelSerializer(serializers.ModelSerializer):
         return super().update(instance, validated_data)
 
 
+class KeyRelatedField(serializers.SlugRelatedField):
+    """A relation given by its key; a value that cannot be a key (a NUL byte, which PostgreSQL
+    refuses in text, or an overlong string) is refused by name, like an unknown one."""
+
+    default_error_messages = {
+        "not_a_key": "Not a valid key: {value!r} cannot name a {model}.",
+    }
+    max_key_length = 200
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > self.max_key_length):
+            model = self.get_queryset().model._meta.verbose_name
+            self.fail("not_a_key", value=data[:40], model=model)
+        return super().to_internal_value(data)
+
+
 def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = ()):
     """A write serializer whose relations are given by their natural key when it is one field
     (a slug, or ISO alpha-3 for countries), else by slug."""
@@ -156,7 +174,7 @@ def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = (
             related = field.related_model
             natural = getattr(related, "natural_key_fields", ("slug",))
             key = natural[0] if len(natural) == 1 else "slug"
-            relation_fields[field.name] = serializers.SlugRelatedField(
+            relation_fields[field.name] = KeyRelatedField(
                 slug_field=key,
                 queryset=related._default_manager.all(),
                 many=field.many_to_many,
