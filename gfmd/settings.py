@@ -144,17 +144,26 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica{_index}"] = {**_database(_url), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["gfmd.lib.db_router.PrimaryReplicaRouter"]
 
-# Cache and sessions in Redis when REDIS_URL is set, so app servers share them.
+# The cache in Redis when REDIS_URL is set, so app servers share it. The site survives Redis
+# being away or full (gfmd.lib.resilient_cache: served uncached, /readyz says so). Sessions are in
+# the database, with a copy in the cache under an alias of their own: an evicted or lost copy
+# is read again from the database, so a full cache never signs a curator out.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gfmd.lib.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gfmd",
-        }
+        },
+        "sessions": {
+            "BACKEND": "gfmd.lib.resilient_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gfmd:sessions",
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # Each process keeps its own. Room for the cached pages, facet counts and id lists of many
     # filter combinations (gfmd.lib.data_version); the oldest third goes when it is full.
