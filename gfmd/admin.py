@@ -2,9 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
+from gfmd.lib.tokens import masked
 from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
 
 
@@ -110,3 +113,26 @@ class FixtureLoadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class MaskedTokenAdmin(TokenAdmin):
+    """API tokens: the list shows the first characters only; the whole key is shown once, when
+    the token is made. Deleting a token revokes it; deleting and adding again rotates it."""
+
+    list_display = ["short_key", "user", "created"]
+
+    @admin.display(description="key")
+    def short_key(self, token):
+        return masked(token.key)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self.message_user(
+                request,
+                f"The new token of {obj.user} is {obj.key} - copy it now: it is not shown again.",
+            )

@@ -127,13 +127,22 @@ GFMD_PAGE_CACHE = env_bool("GFMD_PAGE_CACHE", default=not DEBUG)
 DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 
 
+# While the database is unreachable a request fails fast, with a 503 in about a second: a new
+# connection gives up after GFMD_DB_CONNECT_TIMEOUT seconds, and a request waits at most
+# GFMD_DB_POOL_TIMEOUT seconds for a pooled one.
+DB_CONNECT_TIMEOUT = int(os.environ.get("GFMD_DB_CONNECT_TIMEOUT", "1"))
+DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "2"))
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url)
     config["CONN_HEALTH_CHECKS"] = True
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     if DATABASE_POOL:
         # With CONN_HEALTH_CHECKS, Django has the pool check each connection before use, so a
-        # restarted server is survived; a request waits at most `timeout` seconds for one.
-        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8, "timeout": 5}
+        # restarted server is survived.
+        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": DB_POOL_TIMEOUT}
     return config
 
 
