@@ -95,3 +95,20 @@ def test_a_write_refused_halfway_leaves_nothing_behind(django_user_model, practi
     )
     assert practice.history.count() == history
     assert api.get(url).json()["version"] == before["version"]
+
+
+def test_staff_read_change_and_delete_unpublished_records(client, django_user_model):
+    draft = make_practice(published=False)
+    url = f"/api/v1/practices/{draft.slug}/"
+    assert client.get(url).status_code == 404  # the public never sees it
+    user = django_user_model.objects.create_user("draft-editor", password="pw", is_staff=True)
+    user.user_permissions.set(curator_permissions())
+    api = client_for(user)
+    read = api.get(url)
+    assert read.status_code == 200
+    patch = api.patch(
+        url, {"title": "Draft, edited", "version": read.json()["version"]}, format="json"
+    )
+    assert patch.status_code == 200, patch.content
+    assert api.delete(url).status_code == 204
+    assert not Practice.objects.filter(pk=draft.pk).exists()

@@ -50,13 +50,24 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return self.list_queryset()
+        if self.for_staff():
+            return self.staff_detail_queryset()
         return self.detail_queryset()
+
+    def for_staff(self) -> bool:
+        user = getattr(self.request, "user", None)
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
     def list_queryset(self):
         raise NotImplementedError
 
     def detail_queryset(self):
         return self.list_queryset()
+
+    def staff_detail_queryset(self):
+        """What staff reach by URL: drafts and unpublished records too, so that they can read,
+        change and delete them through the API as in the admin. The public's by default."""
+        return self.detail_queryset()
 
     def write_atomically(self, method, request, *args, **kwargs):
         model = self.get_queryset().model
