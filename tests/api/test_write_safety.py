@@ -112,3 +112,13 @@ def test_staff_read_change_and_delete_unpublished_records(client, django_user_mo
     assert patch.status_code == 200, patch.content
     assert api.delete(url).status_code == 204
     assert not Practice.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_csv_of_a_practice_holds_the_practice(client, practice):
+    practice.results = "Fewer health workers left."
+    practice.save()
+    answer = client.get(f"/api/v1/practices/{practice.slug}/?format=csv")
+    assert answer.status_code == 200
+    lines = answer.content.decode().splitlines()
+    assert len(lines) == 2 and "slug" in lines[0]
+    assert practice.slug in lines[1] and "Fewer health workers left." in lines[1]
