@@ -57,18 +57,14 @@ class MissingVersionError(Exception):
 
 def lock_current(model, pk) -> int | None:
     """Lock the stored row of `model` with primary key `pk` until the end of the current
-    transaction, and return its version (None if there is no such row). Must run inside
-    `transaction.atomic()`: outside it the lock would end at once."""
+    transaction, and return its version (None if there is no such row). The lock is what makes
+    the check and the write one step, so call it inside the write's `transaction.atomic()`;
+    outside one the version is read without a lock (there would be nothing to hold it)."""
     using = router.db_for_write(model)
-    if not transaction.get_connection(using).in_atomic_block:
-        raise RuntimeError("lock_current() needs a transaction (transaction.atomic())")
-    return (
-        model._default_manager.db_manager(using)
-        .select_for_update(of=("self",))
-        .filter(pk=pk)
-        .values_list("version", flat=True)
-        .first()
-    )
+    rows = model._default_manager.db_manager(using).filter(pk=pk)
+    if transaction.get_connection(using).in_atomic_block:
+        rows = rows.select_for_update(of=("self",))
+    return rows.values_list("version", flat=True).first()
 
 
 def check_locked(instance, loaded_version: int | None) -> None:
