@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from django.http import JsonResponse
 from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.response import Response
@@ -33,6 +34,12 @@ class SchemaView(SpectacularAPIView):
 
 
 class DocsView(SpectacularSwaggerSplitView):
-    """The Swagger UI page; it answers GET only (its HTML renderer cannot describe OPTIONS)."""
+    """The Swagger UI page. OPTIONS says what it allows, in JSON (DRF's own answer would go
+    through the page's HTML template renderer, which cannot render it)."""
 
-    http_method_names = ["get", "head"]
+    def options(self, request, *args, **kwargs):
+        response = JsonResponse(
+            {"detail": "The API documentation page (HTML). Allowed: GET, HEAD, OPTIONS."}
+        )
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
