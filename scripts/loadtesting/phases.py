@@ -118,21 +118,20 @@ def slow_clients(port: int, phase: Phase, start_at: float, seconds: float, count
 
 
 def summarise(phase: Phase, results: list[Result], load_start: float) -> dict:
-    """What the clients saw while the phase lasted, and when normal service came back."""
+    """What the clients saw of the requests they sent while the phase lasted, and when they were
+    served again after it."""
     if phase.begin is None or phase.end is None:
         return {"ran": False}
-    inside = [r for r in results if r.start < phase.end and r.end > phase.begin]
+    # Requests sent while the phase lasted (one sent before it is the earlier phase's).
+    inside = [r for r in results if phase.begin <= r.start < phase.end]
     latencies = sorted(r.latency for r in inside if r.ok)
     failed = [r for r in inside if not r.ok]
-    after = sorted((r for r in results if r.start >= phase.end), key=lambda r: r.start)
-    # Recovery: the end of the phase to the first of 20 successive fast, successful answers.
-    recovered = None
-    streak = 0
-    for result in after:
-        streak = streak + 1 if result.ok and result.latency < 1.0 else 0
-        if streak == 20:
-            recovered = round(result.end - phase.end, 2)
-            break
+    # Recovery: from the end of the phase to the first success of a request sent after it, and
+    # whether any request sent after it failed.
+    after = sorted((r for r in results if r.start >= phase.end), key=lambda r: r.end)
+    first_ok = next((r for r in after if r.ok), None)
+    recovered = None if first_ok is None else round(first_ok.end - phase.end, 2)
+    failed_after = sum(1 for r in after if not r.ok)
 
     def pct(q: float) -> float | None:
         if not latencies:
@@ -150,5 +149,6 @@ def summarise(phase: Phase, results: list[Result], load_start: float) -> dict:
         "over_1s": sum(1 for r in inside if r.latency >= 1.0),
         "latency_ms": {"p50": pct(0.5), "p95": pct(0.95), "max": pct(1.0)},
         "recovered_after_s": recovered,
+        "failed_after": failed_after,
         **phase.detail,
     }
