@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
@@ -129,10 +131,10 @@ class MaskedTokenAdmin(TokenAdmin):
     def short_key(self, token):
         return masked(token.key)
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            self.message_user(
-                request,
-                f"The new token of {obj.user} is {obj.key} - copy it now: it is not shown again.",
-            )
+    def response_add(self, request, obj, post_url_continue=None):
+        # Instead of Django's "The token “<key>” was added", which would show it a second time.
+        self.message_user(
+            request,
+            f"The new token of {obj.user} is {obj.key} - copy it now: it is not shown again.",
+        )
+        return HttpResponseRedirect(reverse("admin:authtoken_tokenproxy_changelist"))
