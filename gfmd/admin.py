@@ -1,9 +1,15 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from gfmd.lib.conflicts import find_conflict
+from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
+from gfmd.lib.tokens import masked
 from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
 
 
@@ -28,17 +34,38 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        conflict = find_conflict(self.instance, cleaned.get("loaded_version"))
-        if conflict:
-            raise forms.ValidationError(conflict.message, code="conflict")
+        # The admin's save runs in one transaction; VersionedAdmin.get_object locked the row at
+        # its start, so this comparison holds until the save commits.
+        try:
+            check_locked(self.instance, cleaned.get("loaded_version"))
+        except MissingVersionError as exc:
+            raise forms.ValidationError(exc.message, code="missing_version") from None
+        except EditConflictError as exc:
+            raise forms.ValidationError(exc.conflict.message, code="conflict") from None
         return cleaned
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
-    """Edit history with revert (django-simple-history), and no lost updates."""
+    """Edit history with revert (django-simple-history), and no lost updates: a save locks the
+    record's row before reading it, and is refused unless it carries the version it was loaded
+    at (gfmd.lib.conflicts)."""
 
     form = VersionCheckedForm
     save_on_top = True
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST":
+            # Inside the admin's transaction (changeform_view is atomic): lock, then read.
+            meta = self.model._meta
+            field = meta.pk if from_field is None else meta.get_field(from_field)
+            try:
+                value = field.to_python(object_id)
+            except (ValidationError, ValueError):
+                value = None  # the admin's own "does not exist" below
+            if value is not None:
+                rows = self.model._default_manager.select_for_update(of=("self",))
+                list(rows.filter(**{field.name: value}).values_list("pk", flat=True))
+        return super().get_object(request, object_id, from_field)
 
 
 class CuratedAdmin(VersionedAdmin):
@@ -88,3 +115,26 @@ class FixtureLoadAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class MaskedTokenAdmin(TokenAdmin):
+    """API tokens: the list shows the first characters only; the whole key is shown once, when
+    the token is made. Deleting a token revokes it; deleting and adding again rotates it."""
+
+    list_display = ["short_key", "user", "created"]
+
+    @admin.display(description="key")
+    def short_key(self, token):
+        return masked(token.key)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Instead of Django's "The token “<key>” was added", which would show it a second time.
+        self.message_user(
+            request,
+            f"The new token of {obj.user} is {obj.key} - copy it now: it is not shown again.",
+        )
+        return HttpResponseRedirect(reverse("admin:authtoken_tokenproxy_changelist"))

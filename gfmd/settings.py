@@ -127,13 +127,22 @@ GFMD_PAGE_CACHE = env_bool("GFMD_PAGE_CACHE", default=not DEBUG)
 DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 
 
+# While the database is unreachable a request fails fast, with a 503 in about a second: a new
+# connection gives up after GFMD_DB_CONNECT_TIMEOUT seconds, and a request waits at most
+# GFMD_DB_POOL_TIMEOUT seconds for a pooled one.
+DB_CONNECT_TIMEOUT = int(os.environ.get("GFMD_DB_CONNECT_TIMEOUT", "1"))
+DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "2"))
+
+
 def _database(url: str) -> dict:
     config = dj_database_url.parse(url)
     config["CONN_HEALTH_CHECKS"] = True
+    options = config.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
     if DATABASE_POOL:
         # With CONN_HEALTH_CHECKS, Django has the pool check each connection before use, so a
-        # restarted server is survived; a request waits at most `timeout` seconds for one.
-        config.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 8, "timeout": 5}
+        # restarted server is survived.
+        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": DB_POOL_TIMEOUT}
     return config
 
 
@@ -148,17 +157,26 @@ DATABASE_ROUTERS = ["gfmd.lib.db_router.PrimaryReplicaRouter"]
 GFMD_REPLICA_MAX_LAG = float(os.environ.get("GFMD_REPLICA_MAX_LAG", "5"))
 GFMD_PIN_SECONDS = int(os.environ.get("GFMD_PIN_SECONDS", "10"))
 
-# Cache and sessions in Redis when REDIS_URL is set, so app servers share them.
+# The cache in Redis when REDIS_URL is set, so app servers share it. The site survives Redis
+# being away or full (gfmd.lib.resilient_cache: served uncached, /readyz says so). Sessions are in
+# the database, with a copy in the cache under an alias of their own: an evicted or lost copy
+# is read again from the database, so a full cache never signs a curator out.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "gfmd.lib.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gfmd",
-        }
+        },
+        "sessions": {
+            "BACKEND": "gfmd.lib.resilient_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gfmd:sessions",
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     # Each process keeps its own. Room for the cached pages, facet counts and id lists of many
     # filter combinations (gfmd.lib.data_version); the oldest third goes when it is full.
@@ -208,7 +226,13 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["gfmd.lib.api.permissions.IsStaffOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["gfmd.lib.api.permissions.StaffModelPermissions"],
+    "DEFAULT_PARSER_CLASSES": [
+        "gfmd.lib.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "gfmd.lib.api.errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -223,7 +247,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gfmd.lib.api.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["gfmd.lib.api.throttling.AnonCountingThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("GFMD_ANON_RATE", "600/minute")},
     "ORDERING_PARAM": "ordering",
 }

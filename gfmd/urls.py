@@ -2,13 +2,10 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularRedocView
 
 from gfmd.lib import health
+from gfmd.lib.api.schema import DocsView, SchemaView
 
 urlpatterns = [
     path("", include("gfmd.site.urls")),
@@ -16,14 +13,15 @@ urlpatterns = [
     path("", include("roundtables.urls")),
     path("", include("rcps.urls")),
     path("api/v1/", include(("gfmd.api_router", "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
 
+handler400 = "gfmd.site.views.bad_request"
 handler404 = "gfmd.site.views.page_not_found"
 handler500 = "gfmd.site.views.server_error"

@@ -144,6 +144,9 @@ class PracticeViewSet(CuratedViewSet):
     def detail_queryset(self):
         return Practice.objects.published().for_detail()
 
+    def staff_detail_queryset(self):
+        return Practice.objects.for_detail()
+
     @extend_schema(responses={200: FacetSerializer(many=True)})
     @action(detail=False, pagination_class=None)
     def facets(self, request):

@@ -320,6 +320,9 @@ class RecommendationViewSet(CuratedViewSet):
     def detail_queryset(self):
         return Recommendation.objects.published().for_detail()
 
+    def staff_detail_queryset(self):
+        return Recommendation.objects.for_detail()
+
 
 class ParticipationViewSet(CuratedViewSet):
     """The people of each session and roundtable, by role."""

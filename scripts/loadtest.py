@@ -1,18 +1,25 @@
 #!/usr/bin/env python
-"""Load test with a database outage in the middle (`make loadtest`; not a unit test).
+"""Load test with a database outage, a Redis outage and slow clients (`make loadtest`; not a
+unit test).
 
 What it does, all on loopback addresses and in a temporary folder:
 
 1. starts a throwaway PostgreSQL cluster with pgserver's own initdb/pg_ctl on a free port (never
    var/pgdata, never the machine's server), so it can stop and start it freely;
 2. `manage.py migrate`, `collectstatic`, `load_curated`, and a staff user with a DRF token;
-3. gunicorn with production settings (DJANGO_DEBUG=0, a generated secret key, the connection
-   pool on, the anonymous API throttle raised out of the way);
-4. 50 clients for 60 seconds: pages, searches, API reads and a few API writes as the staff user;
+3. a throwaway redis-server on a free port (`maxmemory 64mb`, `allkeys-lru`, as docs/deploy.md
+   says) and gunicorn with production settings (DJANGO_DEBUG=0, a generated secret key, the
+   connection pool on, REDIS_URL, the anonymous API throttle raised out of the way);
+4. 50 clients for 60 seconds: pages, searches, API reads and a few API writes as a curator;
    in the middle the database is stopped for 10 seconds and started again; meanwhile a second
-   gunicorn is started against the stopped database to see what it does;
+   gunicorn is started against the stopped database to see what it does; later Redis is stopped
+   for 8 seconds (`--redis-outage-at`, `--redis-outage`); early on, 10 connections send their
+   headers to gunicorn a byte a second for 8 seconds (`--slow-at`, `--slow-clients`,
+   `--slow-for`: gunicorn alone, without the nginx of docs/deploy/nginx.conf in front, so this
+   phase measures what that proxy is for);
 5. reports requests served, errors by kind, latency percentiles, the outage window, how long the
-   site took to recover, and whether every acknowledged write survived.
+   site took to recover, whether every acknowledged write survived, and for the Redis and
+   slow-client phases the requests, 5xx, latency and recovery inside each.
 
 Errors are any answer other than 2xx/3xx, and connection errors, except a 503 to a request that
 was under way while the database was away: those are expected, and counted apart.
@@ -21,7 +28,8 @@ Everything it started is stopped on exit, Ctrl-C included. Exit status: 0 when t
 unexpected errors, no lost writes and the site recovered; 1 otherwise; 2 when set-up failed.
 
     .venv/bin/python scripts/loadtest.py [--clients 50] [--duration 60] [--outage-at 25]
-        [--outage 10] [--stop-mode fast|immediate] [--workers 3] [--threads 4]
+        [--outage 10] [--redis-outage-at 45] [--redis-outage 8] [--slow-at 8]
+        [--slow-clients 10] [--slow-for 8] [--stop-mode fast|immediate] [--workers 3] [--threads 4]
         [--pool-option timeout=2 ...] [--json report.json] [--keep]
 
 (`make loadtest LOADTEST_ARGS="--stop-mode immediate"`.)
@@ -51,6 +59,7 @@ from loadtesting.client import Result
 from loadtesting.cluster import Cluster
 from loadtesting.common import HOST, SetupError, log
 from loadtesting.outage import Timeline, outage
+from loadtesting.phases import Phase, Redis, redis_outage, slow_clients, summarise
 from loadtesting.report import print_report, server_errors
 from loadtesting.workload import Workload, discover, probe_readiness, run_clients
 
@@ -73,6 +82,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--outage-at", type=float, default=25.0, help="seconds into the load")
     parser.add_argument("--outage", type=float, default=10.0, help="seconds the database is down")
+    parser.add_argument("--redis-outage-at", type=float, default=45.0, help="0: no Redis outage")
+    parser.add_argument("--redis-outage", type=float, default=8.0, help="seconds Redis is down")
+    parser.add_argument("--slow-at", type=float, default=8.0, help="0: no slow clients")
+    parser.add_argument("--slow-clients", type=int, default=10)
+    parser.add_argument("--slow-for", type=float, default=8.0)
     parser.add_argument(
         "--stop-mode",
         choices=["smart", "fast", "immediate"],
@@ -104,11 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="gfmd-loadtest-"))
     cluster = Cluster(root)
+    try:
+        redis = Redis()
+    except SetupError as exc:
+        log(f"set-up failed: {exc}")
+        return 2
     site = Site(
         root,
         cluster,
         anon_rate="1000000/minute",
         pool_options=dict(args.pool_option),
+        redis_url=redis.url,
     )
     stop = threading.Event()
     cleaned = threading.Event()
@@ -121,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         stop.set()
         site.shutdown()
         cluster.shutdown()
+        redis.stop()
         if args.keep:
             log(f"kept {root}")
         else:
@@ -145,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             log(f"temporary folder {root}")
+            step("redis start", redis.start)
             step("initdb", cluster.init)
             step("postgres start", cluster.start)
             cluster.create_database()
@@ -165,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
                     "-c",
                     "from django.contrib.auth import get_user_model;"
                     "from rest_framework.authtoken.models import Token;"
+                    "from django.contrib.auth.models import Permission;"
                     "user = get_user_model().objects.create_user('loadtest', is_staff=True);"
+                    "user.user_permissions.set(Permission.objects.filter("
+                    "content_type__app_label__in=['gfmd', 'practices', 'roundtables', 'rcps']));"
                     "print(Token.objects.create(user=user).key)",
                 ),
             )
@@ -207,11 +232,46 @@ def main(argv: list[str] | None = None) -> int:
             daemon=True,
         )
         controller.start()
+        redis_phase, slow_phase = Phase("redis outage"), Phase("slow clients")
+        phases = []
+        if args.redis_outage_at:
+            phases.append(
+                threading.Thread(
+                    target=redis_outage,
+                    args=(
+                        redis,
+                        redis_phase,
+                        timeline.load_start + args.redis_outage_at,
+                        args.redis_outage,
+                        stop,
+                    ),
+                    daemon=True,
+                )
+            )
+        if args.slow_at:
+            phases.append(
+                threading.Thread(
+                    target=slow_clients,
+                    args=(
+                        port,
+                        slow_phase,
+                        timeline.load_start + args.slow_at,
+                        args.slow_for,
+                        args.slow_clients,
+                        stop,
+                    ),
+                    daemon=True,
+                )
+            )
+        for thread in phases:
+            thread.start()
         while any(thread.is_alive() for thread in clients):
             for thread in clients:
                 thread.join(0.5)
         timeline.load_end = time.monotonic()
         controller.join(60)
+        for thread in phases:
+            thread.join(30)
         stop.set()
         prober.join(15)
         if server.poll() is not None:
@@ -221,10 +281,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report = analyse(results, timeline, readiness, workload, cluster)
         report["gunicorn_with_database_down"] = startup
+        report["redis_outage"] = summarise(redis_phase, results, timeline.load_start)
+        report["slow_clients"] = summarise(slow_phase, results, timeline.load_start)
         report["server_errors"] = server_errors(root / "gunicorn.log")
         report["settings"] = {**vars(args), "json": str(args.json) if args.json else None}
         report["settings_changed"] = [f"pool option {k}={v!r}" for k, v in args.pool_option]
         print_report(report, args, startup, setup_seconds)
+        for name in ("redis_outage", "slow_clients"):
+            print(f"{name.replace('_', ' ').capitalize()}: {json.dumps(report[name])}")
         if args.json:
             args.json.write_text(json.dumps(report, indent=2, default=str))
             log(f"report written to {args.json}")

@@ -205,3 +205,13 @@ def make_practice(
     practice.sessions.set(sessions)
     practice.rcps.set(rcps)
     return practice
+
+
+CURATED_APPS = ("gfmd", "practices", "roundtables", "rcps")
+
+
+def curator_permissions():
+    """Every model permission of the curated records (add, change, delete, view)."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label__in=CURATED_APPS)

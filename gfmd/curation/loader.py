@@ -36,7 +36,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import ProtectedError
 
 from gfmd.lib.models import has_synthetic
@@ -228,7 +228,10 @@ class Loader:
             lookup[key] = values.get(key)
             if lookup[key] in (None, "") and not model._meta.get_field(key).null:
                 raise CuratedDataError(f"{where}: field '{key}' is required to identify the record")
-        instance = model._default_manager.filter(**lookup).first()
+        # Locked until the load commits, and read under the lock: an edit saved meanwhile is
+        # neither lost under an old copy nor counted twice (the version only goes up).
+        rows = model._default_manager.db_manager(router.db_for_write(model))
+        instance = rows.select_for_update(of=("self",)).filter(**lookup).first()
         created = instance is None
         if created:
             instance = model()

@@ -40,6 +40,16 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
         except (ValueError, TypeError, DataError):
             return False
 
+    def _unknown(self, values) -> list:
+        """The values no record has, found in one query whatever their number."""
+        key = self.to_field_name or "pk"
+        try:
+            rows = self.queryset.filter(**{f"{key}__in": list(values)})
+            found = {str(v) for v in rows.values_list(key, flat=True)}
+        except (ValueError, TypeError, DataError):
+            return [v for v in values if not self._exists(v)]
+        return [v for v in values if str(v) not in found]
+
     def clean(self, value):
         if value and self.normalise:
             value = [self.normalise(v) for v in value]
@@ -47,7 +57,7 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
             return super().clean(value)
         except ValidationError as exc:
             if exc.code in {"invalid_choice", "invalid_pk_value"}:
-                unknown = [v for v in value if not self._exists(v)]
+                unknown = self._unknown(value)
                 shown = ", ".join(repr(v)[:40] for v in unknown[:3])
                 hint = f" Use {self.example}." if self.example else ""
                 raise ValidationError(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 import psycopg
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -22,15 +24,33 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def caches_down() -> list[str]:
+    """The cache aliases whose server does not answer now (backends that can tell, such as
+    gfmd.lib.resilient_cache; the others are in-process and always there)."""
+    down = []
+    for alias in settings.CACHES:
+        backend = caches[alias]
+        if hasattr(backend, "available") and not backend.available():
+            down.append(alias)
+    return down
+
+
 @never_cache
 def readyz(request):
-    """The process can reach its database."""
+    """The process can reach its database (else 503: it cannot serve). A cache that is away is
+    reported, with 200: the site serves without it, uncached and slower."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         connection.close_if_unusable_or_obsolete()
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    down = caches_down()
+    if down:
+        body = f"ok, degraded: cache unreachable ({', '.join(down)}), serving uncached\n"
+        response = HttpResponse(body, content_type="text/plain")
+        response["X-Cache-Status"] = "down"
+        return response
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -10,9 +10,18 @@ Only complete, successful, cookie-free GET/HEAD responses are kept, keyed as Dja
 middleware keys them (the URL, and the value of every header the response varies on, such as
 `Accept`), with the data version in the key prefix. Responses of signed-in users, the admin and
 anything that sets a cookie are never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
+
+Parameters that cannot change the answer (campaign tags such as `utm_source`, `fbclid`) are left
+out of the key, and the others are put in order, so `?b=1&a=2&utm_source=x` and `?a=2&b=1` are
+one entry, not a new one per link a visitor follows. A response over `GFMD_PAGE_CACHE_MAX_BYTES`
+(256 KiB by default) is served but not stored. If the cache is away or full, pages are served
+uncached (gfmd.lib.resilient_cache).
 """
 
 from __future__ import annotations
+
+import copy
+from urllib.parse import parse_qsl, urlencode
 
 import psycopg
 from django.conf import settings
@@ -25,6 +34,33 @@ from gfmd.lib import data_version
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
 TIMEOUT = 86400
 HIT_HEADER = "X-Page-Cache"
+# Query parameters that analytics and mail tools add and no view reads (names or name prefixes).
+IGNORED_PARAMETERS = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga")
+MAX_BYTES = 256 * 1024
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "GFMD_PAGE_CACHE_MAX_BYTES", MAX_BYTES))
+
+
+def normalised_query(query_string: str) -> str:
+    """The query string as far as the answer depends on it: ignored parameters dropped, the
+    others sorted by name (the values of one name keep their order)."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not k.startswith(IGNORED_PARAMETERS)]
+    kept.sort(key=lambda pair: pair[0])
+    return urlencode(kept)
+
+
+def keyed(request):
+    """`request`, as the cache key sees it: with its query string normalised."""
+    query = request.META.get("QUERY_STRING", "")
+    normal = normalised_query(query)
+    if normal == query:
+        return request
+    view = copy.copy(request)
+    view.META = {**request.META, "QUERY_STRING": normal}
+    return view
 
 
 def cacheable_request(request) -> bool:
@@ -51,7 +87,7 @@ class PageCacheMiddleware:
         if version is None:
             return self.get_response(request)
         prefix = f"page:{version}:{int(settings.GFMD_SERVE_SYNTHETIC)}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
+        key = get_cache_key(keyed(request), prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)
             if cached is not None:
@@ -60,7 +96,7 @@ class PageCacheMiddleware:
                 return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
         response = self.get_response(request)
         if self.storable(response):
-            key = learn_cache_key(request, response, TIMEOUT, prefix, cache=cache)
+            key = learn_cache_key(keyed(request), response, TIMEOUT, prefix, cache=cache)
             # Stored without the marker: each answer says itself whether it was a hit.
             cache.set(key, response, TIMEOUT)
             response[HIT_HEADER] = "miss"
@@ -71,6 +107,7 @@ class PageCacheMiddleware:
         return (
             response.status_code == 200
             and not response.streaming
+            and len(response.content) <= max_bytes()
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")

@@ -127,10 +127,11 @@ class SearchableManager:
         return super().get_queryset().defer("search")
 
 
-def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
+def vocabulary_sources() -> list[tuple[str, tuple[str, ...], object]]:
     """Where the vocabulary for "did you mean" comes from: the very fields each searchable model
-    indexes (its `search_weights`), so that a word a search can find is never "corrected".
-    Each source: table, columns, whether it has generated rows to leave out."""
+    indexes (its `search_weights`), so that a word a search can find is never "corrected", of
+    the records the public can see: published ones (the queryset's `published()`, where the
+    model has one), never generated benchmark rows. Each source: table, columns, queryset."""
     from django.apps import apps
 
     from gfmd.lib.models import has_synthetic
@@ -140,10 +141,15 @@ def vocabulary_sources() -> list[tuple[str, tuple[str, ...], bool]]:
         weights = getattr(model, "search_weights", None)
         if not weights:
             continue
+        rows = model._default_manager.all()
+        if hasattr(rows, "published"):
+            rows = rows.published()
+        if has_synthetic(model):
+            rows = rows.filter(synthetic=False)
         columns = tuple(model._meta.get_field(name).column for name in weights)
-        synthetic = has_synthetic(model)
-        sources.append((model._meta.db_table, columns, synthetic))
-    return sorted(sources)
+        rows = rows.order_by().values_list(*weights)
+        sources.append((model._meta.db_table, columns, rows))
+    return sorted(sources, key=lambda source: source[0])
 
 
 VOCABULARY_CACHE_KEY = "search:vocabulary"
@@ -203,14 +209,18 @@ def _read_vocabulary(sources) -> dict[str, int]:
     from django.db import connection
 
     parts = []
-    for table, columns, synthetic in sources:
-        text = " || ' ' || ".join(f"coalesce({column}, '')" for column in columns)
-        where = " WHERE NOT synthetic" if synthetic else ""
-        parts.append(f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM {table}{where}")
+    params: list = []
+    for _table, columns, rows in sources:
+        text = " || ' ' || ".join(f"coalesce(\"{column}\", '')" for column in columns)
+        rows_sql, rows_params = rows.query.sql_with_params()
+        parts.append(
+            f"SELECT to_tsvector('simple', translate({text}, %s, %s)) FROM ({rows_sql}) AS rows"
+        )
+        params += [ACCENTED, PLAIN, *rows_params]
     sql = "SELECT word, ndoc FROM ts_stat(%s) WHERE length(word) > 2 AND word ~ '^[a-z]+$'"
     inner = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
-        inner_sql = cursor.mogrify(inner, [ACCENTED, PLAIN] * len(parts))
+        inner_sql = cursor.mogrify(inner, params)
         if isinstance(inner_sql, bytes):
             inner_sql = inner_sql.decode()
         cursor.execute(sql, [inner_sql])

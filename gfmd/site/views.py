@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.lib.data_version import cached
@@ -176,5 +179,21 @@ def page_not_found(request, exception):
     return render(request, "404.html", {"message": message}, status=404)
 
 
+def bad_request(request, exception):
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            detail = f"The request body is too large: at most {limit} bytes are accepted."
+            return JsonResponse({"detail": detail}, status=413)
+        message = "Bad request."
+        if exception and exception.args and isinstance(exception.args[0], str):
+            message = f"Bad request: {exception.args[0].strip()}"
+        return JsonResponse({"detail": message}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
+    if request.path.startswith("/api/"):
+        detail = "The server failed to answer this request; the error has been logged."
+        return JsonResponse({"detail": detail}, status=500)
     return render(request, "500.html", status=500)

@@ -23,6 +23,7 @@ class Site:
         cluster: Cluster,
         anon_rate: str,
         pool_options: dict | None = None,
+        redis_url: str = "",
     ):
         self.root = root
         self.cluster = cluster
@@ -63,6 +64,8 @@ class Site:
                 "GFMD_ANON_RATE": anon_rate,
             }
         )
+        if redis_url:
+            self.env["REDIS_URL"] = redis_url
 
     def spawn(self, command: list[str], **kwargs) -> subprocess.Popen:
         """Start a process that the clean-up will stop (never once the clean-up has begun)."""

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from practices.models import Practice
 from tests.factories import (
+    curator_permissions,
     make_country,
     make_horizontal_issue,
     make_participation,
@@ -81,6 +82,8 @@ def api():
 @pytest.fixture
 def staff_api(django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    # A curator: staff, with the model permissions of the curated records (as the admin needs).
+    user.user_permissions.set(curator_permissions())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

@@ -5,7 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from practices.models import Practice
-from tests.factories import make_citation, make_country, make_practice
+from tests.factories import curator_permissions, make_citation, make_country, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,8 @@ def test_edit_history_is_kept_and_visible(staff_client, practice):
 @pytest.fixture
 def staff_api(django_user_model):
     user = django_user_model.objects.create_user("api-editor", password="pw", is_staff=True)
+    # A curator: staff, with the model permissions of the curated records (as the admin needs).
+    user.user_permissions.set(curator_permissions())
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

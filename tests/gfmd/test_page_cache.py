@@ -104,3 +104,21 @@ def test_cached_pages_keep_the_security_headers(client):
     assert second[HIT_HEADER] == "hit"
     for header in ("X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options"):
         assert second[header] == first[header]
+
+
+def test_parameters_that_do_not_change_the_answer_share_one_entry(client):
+    assert client.get("/practices/?theme=health-workforce&utm_source=a")[HIT_HEADER] == "miss"
+    assert client.get("/practices/?utm_source=b&theme=health-workforce")[HIT_HEADER] == "hit"
+    assert client.get("/practices/?theme=health-workforce&fbclid=x")[HIT_HEADER] == "hit"
+    assert client.get("/practices/?theme=health-workforce")[HIT_HEADER] == "hit"
+    # Order does not matter either; a parameter that counts still makes its own entry.
+    assert client.get("/practices/?region=asia&theme=health-workforce")[HIT_HEADER] == "miss"
+    assert client.get("/practices/?theme=health-workforce&region=asia")[HIT_HEADER] == "hit"
+
+
+def test_a_response_over_the_size_bound_is_served_but_not_stored(client, settings):
+    settings.GFMD_PAGE_CACHE_MAX_BYTES = 1000
+    first = client.get("/practices/")
+    assert first.status_code == 200 and len(first.content) > 1000
+    assert HIT_HEADER not in first
+    assert HIT_HEADER not in client.get("/practices/")

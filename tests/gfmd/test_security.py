@@ -44,3 +44,43 @@ def test_api_docs_use_no_inline_script_or_cdn(client):
         body = client.get(url).content.decode()
         assert "<script>" not in body
         assert "googleapis" not in body and "cdn" not in body.lower()
+
+
+def test_a_new_password_revokes_the_users_api_tokens(django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    user = django_user_model.objects.create_user("token-owner", password="old", is_staff=True)
+    Token.objects.create(user=user)
+    user.last_name = "Renamed"
+    user.save()  # not a password change
+    assert Token.objects.filter(user=user).exists()
+    user.set_password("new")
+    user.save()
+    assert not Token.objects.filter(user=user).exists()
+
+
+def test_the_admin_token_list_does_not_show_whole_keys(staff_client, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    owner = django_user_model.objects.create_user("listed", password="pw", is_staff=True)
+    token = Token.objects.create(user=owner)
+    page = staff_client.get("/admin/authtoken/tokenproxy/").content.decode()
+    assert "listed" in page
+    assert token.key not in page
+    assert token.key[:4] in page
+
+
+def test_a_new_token_is_shown_once_in_the_admin(staff_client, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    owner = django_user_model.objects.create_user("new-token", password="pw", is_staff=True)
+    answer = staff_client.post("/admin/authtoken/tokenproxy/add/", {"user": owner.pk}, follow=True)
+    key = Token.objects.get(user=owner).key
+    assert answer.content.decode().count(key) == 1  # in the message, once
+    assert key not in staff_client.get("/admin/authtoken/tokenproxy/").content.decode()
+
+
+def test_the_database_connection_fails_fast():
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 2

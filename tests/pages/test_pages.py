@@ -208,3 +208,18 @@ def test_words_the_search_finds_are_not_corrected(client, typed):
     response = client.get("/search/", {"q": typed})
     assert response.context["total"] > 0
     assert response.context["suggestion"] is None
+
+
+def test_did_you_mean_knows_only_published_words(client):
+    from django.core.cache import cache
+
+    from gfmd.lib.search import VOCABULARY_CACHE_KEY, vocabulary
+
+    make_practice(title="Quixotrellis draft", published=False)
+    make_practice(title="Marimbalogy practice")
+    cache.delete(VOCABULARY_CACHE_KEY)
+    words = vocabulary()
+    assert "marimbalogy" in words
+    assert "quixotrellis" not in words
+    page = client.get("/search/?q=quixotrelis").content.decode()
+    assert "quixotrellis" not in page.lower()

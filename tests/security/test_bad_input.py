@@ -297,3 +297,125 @@ def test_every_parameter_was_tried():
     assert len(filters_of(PracticeFilter)) >= 10
     assert len(api_lists()) >= 11
     assert len(detail_urls()) >= 20
+
+
+# --- bodies and methods the API refuses with a JSON message, never a 500 or a page -----------
+
+
+@pytest.fixture
+def writer(django_user_model):
+    from rest_framework.test import APIClient
+
+    user = django_user_model.objects.create_superuser("bad-input-writer", None, "pw")
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def json_error(response, status: int | tuple[int, ...]) -> str:
+    """The API's JSON error message, after checking the status and that the body is JSON."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    assert response.status_code in statuses, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    message = body.get("detail") if isinstance(body, dict) else None
+    return str(message or body)
+
+
+def write_relations():
+    """(list url, relation field name) of every relation a write serializer takes."""
+    cases = []
+    for prefix, viewset, _ in router.registry:
+        serializer = getattr(viewset, "write_serializer_class", None)
+        if serializer is None:
+            continue
+        for name, field in serializer().fields.items():
+            if hasattr(field, "child_relation") or hasattr(field, "queryset"):
+                cases.append((f"/api/v1/{prefix}/", name, hasattr(field, "child_relation")))
+    return cases
+
+
+def test_options_of_the_api_docs_is_not_an_error(client):
+    assert "GET" in json_error(client.options("/api/docs/"), 200)
+    assert json_error(client.options("/api/v1/practices/"), 200)
+
+
+def test_unknown_api_paths_answer_json(client):
+    for path in ("/api/v1/nope/", "/api/nope", "/api/v1/practices/no-such/x/"):
+        assert json_error(client.get(path), 404)
+
+
+@pytest.mark.parametrize(("url", "name", "many"), write_relations())
+def test_a_nul_byte_in_a_relation_is_refused_by_name(writer, url, name, many):
+    first = writer.get(url, {"page_size": 1}, HTTP_ACCEPT="application/json").json()
+    rows = first["results"] if isinstance(first, dict) else first
+    value = ["\u0000"] if many else "\u0000"
+    writes = [("post", url, {name: value})]
+    if "url" in rows[0]:
+        detail = writer.get(rows[0]["url"], HTTP_ACCEPT="application/json").json()
+        writes.append(("patch", rows[0]["url"], {name: value, "version": detail["version"]}))
+    for method, target, body in writes:
+        response = getattr(writer, method)(target, body, format="json")
+        message = json_error(response, 400)
+        assert name in response.json(), message
+
+
+def test_a_deeply_nested_json_body_is_refused(writer):
+    body = "[" * 3000 + "]" * 3000
+    response = writer.generic("POST", "/api/v1/practices/", body, content_type="application/json")
+    assert "JSON" in json_error(response, 400)
+
+
+def test_an_over_size_body_is_refused_with_json(writer, settings):
+    body = '{"title": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + '"}'
+    response = writer.generic("POST", "/api/v1/practices/", body, content_type="application/json")
+    assert "too large" in json_error(response, 413)
+
+
+def test_an_api_server_error_answers_json(client, monkeypatch):
+    from practices.api import PracticeViewSet
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(PracticeViewSet, "list_queryset", broken)
+    client.raise_request_exception = False
+    assert json_error(client.get("/api/v1/practices/"), 500)
+
+
+def test_concurrent_first_requests_to_the_schema_all_succeed(client):
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    from gfmd.lib.api import schema
+
+    schema.forget()
+    answers = []
+    barrier = threading.Barrier(6)
+
+    def fetch():
+        barrier.wait()
+        try:
+            answers.append(Client().get("/api/schema/", HTTP_ACCEPT="application/json"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fetch) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert [a.status_code for a in answers] == [200] * 6
+    assert len({a.content for a in answers}) == 1
+
+
+def test_many_unknown_keys_are_checked_in_one_query(client, django_assert_max_num_queries):
+    query = "&".join(f"country=C{n:03d}" for n in range(300))
+    # The data version, the valid countries among the 300 values (Django's own check), and the
+    # unknown ones named in the message: a fixed number, not one per value.
+    with django_assert_max_num_queries(4):
+        response = client.get(f"/api/v1/practices/?{query}")
+    assert response.status_code == 400
+    assert "C000" in str(response.json())

@@ -17,7 +17,7 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
-        if isinstance(data, dict) and "results" in data:
+        if _is_page(data):
             data = data["results"]
         if response is not None and response.status_code >= 400 or not isinstance(data, list):
             data = [data] if isinstance(data, dict) else []
@@ -28,6 +28,12 @@ class CSVRenderer(BaseRenderer):
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue().encode("utf-8")
+
+
+def _is_page(data) -> bool:
+    """A page of a list (gfmd.lib.api.pagination), not a record that has a `results` field (a
+    practice's results are text)."""
+    return isinstance(data, dict) and isinstance(data.get("results"), list) and "count" in data
 
 
 def _flat(value):

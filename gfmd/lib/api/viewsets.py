@@ -6,11 +6,11 @@ Pagination, filtering, content negotiation and permissions are configured once, 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, router, transaction
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
 
-from gfmd.lib.conflicts import find_conflict
+from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 
 
 class CSVWholeListMixin:
@@ -35,8 +35,12 @@ class ReadOnlyViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
-    """Reads for everyone, writes for staff. `list_queryset()` and `detail_queryset()` are the
-    models' own queryset methods, shared with the HTML pages."""
+    """Reads for everyone, writes for staff with the model's permissions. `list_queryset()` and
+    `detail_queryset()` are the models' own queryset methods, shared with the HTML pages.
+
+    Every write is one transaction: the record, its relations and its history commit together
+    or not at all. An update or delete locks the record's row before reading it, so the version
+    check and the write see the same stored record (gfmd.lib.conflicts)."""
 
     lookup_value_regex = SLUG_LOOKUP
     list_serializer_class: type[serializers.Serializer]
@@ -46,13 +50,50 @@ class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action == "list":
             return self.list_queryset()
+        if self.for_staff():
+            return self.staff_detail_queryset()
         return self.detail_queryset()
+
+    def for_staff(self) -> bool:
+        user = getattr(self.request, "user", None)
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
     def list_queryset(self):
         raise NotImplementedError
 
     def detail_queryset(self):
         return self.list_queryset()
+
+    def staff_detail_queryset(self):
+        """What staff reach by URL: drafts and unpublished records too, so that they can read,
+        change and delete them through the API as in the admin. The public's by default."""
+        return self.detail_queryset()
+
+    def write_atomically(self, method, request, *args, **kwargs):
+        model = self.get_queryset().model
+        with transaction.atomic(using=router.db_for_write(model)):
+            return method(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        return self.write_atomically(super().create, request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        return self.write_atomically(super().update, request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        return self.write_atomically(super().destroy, request, *args, **kwargs)
+
+    def get_object(self):
+        if self.action in {"update", "partial_update", "destroy"}:
+            # Lock first, then read: the instance is the stored record as of the lock, so a
+            # concurrent edit of other fields is neither overwritten nor missed.
+            model = self.get_queryset().model
+            value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            rows = model._default_manager.select_for_update(of=("self",)).filter(
+                **{self.lookup_field: value}
+            )
+            list(rows.values_list("pk", flat=True))
+        return super().get_object()
 
     def get_serializer_class(self):
         if self.action in {"create", "update", "partial_update"} and self.write_serializer_class:
@@ -79,15 +120,9 @@ class StrictModelSerializer(serializers.ModelSerializer):
     )
 
     def validate(self, attrs):
-        loaded = attrs.pop("version", None)
+        self.loaded_version = attrs.pop("version", None)
         if self.instance is not None:
-            if loaded is None:
-                raise serializers.ValidationError(
-                    {"version": ["Send the version you read, so no other edit is overwritten."]}
-                )
-            conflict = find_conflict(self.instance, loaded)
-            if conflict:
-                raise EditConflict(conflict.message)
+            self.check_version()
         attrs = super().validate(attrs)
         many = {
             name: value
@@ -103,6 +138,36 @@ class StrictModelSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
         return attrs
+
+    def check_version(self) -> None:
+        """Lock the record's row (the viewset's transaction holds it until the write commits)
+        and refuse the update unless the stored version is the one the client read."""
+        try:
+            check_locked(self.instance, self.loaded_version)
+        except MissingVersionError as exc:
+            raise serializers.ValidationError({"version": [exc.message]}) from None
+        except EditConflictError as exc:
+            raise EditConflict(exc.conflict.message) from None
+
+    def update(self, instance, validated_data):
+        self.check_version()  # again, in case validation ran outside the write's transaction
+        return super().update(instance, validated_data)
+
+
+class KeyRelatedField(serializers.SlugRelatedField):
+    """A relation given by its key; a value that cannot be a key (a NUL byte, which PostgreSQL
+    refuses in text, or an overlong string) is refused by name, like an unknown one."""
+
+    default_error_messages = {
+        "not_a_key": "Not a valid key: {value!r} cannot name a {model}.",
+    }
+    max_key_length = 200
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and ("\x00" in data or len(data) > self.max_key_length):
+            model = self.get_queryset().model._meta.verbose_name
+            self.fail("not_a_key", value=data[:40], model=model)
+        return super().to_internal_value(data)
 
 
 def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = ()):
@@ -120,7 +185,7 @@ def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = (
             related = field.related_model
             natural = getattr(related, "natural_key_fields", ("slug",))
             key = natural[0] if len(natural) == 1 else "slug"
-            relation_fields[field.name] = serializers.SlugRelatedField(
+            relation_fields[field.name] = KeyRelatedField(
                 slug_field=key,
                 queryset=related._default_manager.all(),
                 many=field.many_to_many,
