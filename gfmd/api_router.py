@@ -1,8 +1,11 @@
 """The router of /api/v1/: every resource of every app, registered in the order the API root
-lists them."""
+lists them, and the root itself, which also links the documentation, the schema and the facets."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
+from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet, SourceViewSet
 from practices.api import PracticeViewSet, ThemeViewSet
 from rcps.api import RCPViewSet
@@ -14,7 +17,30 @@ from roundtables.api import (
     SessionViewSet,
 )
 
-router = DefaultRouter()
+# Links of the root beside the resources: key, URL name.
+ROOT_LINKS = (
+    ("practice_facets", "api:practice-facets"),
+    ("docs", "api-docs"),
+    ("redoc", "api-redoc"),
+    ("schema", "schema"),
+)
+
+
+class APIRootView(StrictParametersMixin, routers.APIRootView):
+    """The resources of the API, each with the URL of its list, then the interactive
+    documentation (`docs`, `redoc`), the OpenAPI `schema` and the practice facets."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        links = {key: reverse(name, request=request) for key, name in ROOT_LINKS}
+        return Response({**response.data, **links})
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
 router.register("countries", CountryViewSet, basename="country")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("sources", SourceViewSet, basename="sourcedocument")

@@ -62,7 +62,6 @@ class ThemeViewSet(CuratedViewSet):
     list_serializer_class = ThemeSerializer
     detail_serializer_class = ThemeDetailSerializer
     write_serializer_class = write_serializer_for(Theme)
-    pagination_class = None
 
     def list_queryset(self):
         return Theme.objects.select_related("parent")

@@ -9,6 +9,7 @@ from gfmd.filters import country_filter, region_filter
 from gfmd.lib.filters import (
     ChoicesFilter,
     KeyMultipleFilter,
+    OrderingFilter,
     SearchFilter,
     YearFilter,
     related_to_any,
@@ -58,7 +59,7 @@ class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     )
     start_year_min = YearFilter(field_name="start_year", lookup_expr="gte", label="Started from")
     start_year_max = YearFilter(field_name="start_year", lookup_expr="lte", label="Started by")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("title", "title"), ("start_year", "start_year"), ("scope", "scope")),
         label="Sort by",
     )

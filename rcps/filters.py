@@ -2,7 +2,7 @@
 
 import django_filters
 
-from gfmd.lib.filters import ChoicesFilter, SearchFilter
+from gfmd.lib.filters import ChoicesFilter, OrderingFilter, SearchFilter
 from rcps.models import RCP, Engagement, QuestionnaireResponse, RCPRegion
 
 
@@ -13,7 +13,7 @@ class RCPFilter(django_filters.FilterSet):
     questionnaire = ChoicesFilter(
         choices=QuestionnaireResponse.choices, label="2007 IOM questionnaire"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(
             ("name", "name"),
             ("region", "region"),

@@ -173,7 +173,6 @@ class RoundtableViewSet(CuratedViewSet):
     list_serializer_class = RoundtableSerializer
     detail_serializer_class = RoundtableDetailSerializer
     write_serializer_class = write_serializer_for(Roundtable)
-    pagination_class = None
 
     def list_queryset(self):
         return Roundtable.objects.with_related()

@@ -5,7 +5,13 @@ from __future__ import annotations
 import django_filters
 
 from gfmd.filters import country_filter
-from gfmd.lib.filters import ChoicesFilter, KeyMultipleFilter, SearchFilter, YearFilter
+from gfmd.lib.filters import (
+    ChoicesFilter,
+    KeyMultipleFilter,
+    OrderingFilter,
+    SearchFilter,
+    YearFilter,
+)
 from practices.filters import ThemeFilterMixin, theme_filter
 from roundtables.filter_fields import meeting_filter, roundtable_filter, session_filter
 from roundtables.models import (
@@ -76,7 +82,7 @@ class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
         distinct=True,
     )
     status = ChoicesFilter(choices=FollowUpStatus.choices, label="Follow-up")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("session__code", "session"), ("number", "number"), ("status", "status")),
         label="Sort by",
     )

@@ -134,6 +134,17 @@ class ChoicesFilter(RelatedSetMixin, django_filters.MultipleChoiceFilter):
     field_class = ChoicesField
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """`ordering`, whose error lists the values it allows (a field, or `-field` to reverse)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ", ".join(key for key, _ in self.extra["choices"])
+        self.extra["error_messages"] = {
+            "invalid_choice": f"Unknown value '%(value)s'. Allowed: {allowed}."
+        }
+
+
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1900)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from gfmd.filters import CountryFilter, OrganisationFilter
 from gfmd.lib.api.refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
+from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet, write_serializer_for
 from gfmd.lib.data_version import cached
 from gfmd.lib.search import suggest
@@ -163,7 +164,6 @@ class SourceViewSet(ReadOnlyViewSet):
 
     lookup_field = "slug"
     serializer_class = SourceSerializer
-    pagination_class = None
 
     def get_queryset(self):
         return SourceDocument.objects.with_citation_count()
@@ -224,12 +224,13 @@ class SearchSchema(AutoSchema):
         return False
 
 
-class SearchViewSet(viewsets.ViewSet):
+class SearchViewSet(StrictParametersMixin, viewsets.ViewSet):
     """One search across practices, recommendations, sessions, RCPs, organisations and countries;
     results grouped by kind. Titles and snippets are HTML: the text escaped, the words found in
     <mark>."""
 
     schema = SearchSchema()
+    extra_parameters = tuple(SearchForm.base_fields)
 
     @extend_schema(parameters=search_parameters(), responses={200: SearchResultSerializer})
     def list(self, request):

@@ -7,9 +7,9 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class Pagination(PageNumberPagination):
-    """Pages whose parameters are checked: a `page_size` that is not a whole number from 1 up is
-    a 400 (DRF would silently use the default), one above the maximum is capped as documented,
-    and every value of a repeated `page` or `page_size` must be valid, not only the last."""
+    """Pages whose parameters are checked: a `page_size` that is not a whole number from 1 to the
+    maximum is a 400 (DRF would silently use the default, or cap it), and every value of a
+    repeated `page` or `page_size` must be valid, not only the last."""
 
     page_size = 25
     page_size_query_param = "page_size"
@@ -21,7 +21,7 @@ class Pagination(PageNumberPagination):
         if not values:
             return self.page_size
         for value in values:
-            if not _positive_whole_number(value):
+            if not _positive_whole_number(value) or _number(value) > self.max_page_size:
                 raise ValidationError(
                     {
                         self.page_size_query_param: [
@@ -29,9 +29,7 @@ class Pagination(PageNumberPagination):
                         ]
                     }
                 )
-        digits = values[-1].lstrip("0")
-        # Above the maximum is capped (as documented), without converting a huge number.
-        return min(int(digits) if len(digits) <= 9 else self.max_page_size, self.max_page_size)
+        return _number(values[-1])
 
     def get_page_number(self, request, paginator):
         values = request.query_params.getlist(self.page_query_param)
@@ -43,3 +41,10 @@ class Pagination(PageNumberPagination):
 
 def _positive_whole_number(value: str) -> bool:
     return value.isascii() and value.isdigit() and bool(value.strip("0"))
+
+
+def _number(value: str) -> int:
+    """The value of a string of digits, without converting a huge number (any number of more
+    than nine digits is above every maximum here)."""
+    digits = value.lstrip("0")
+    return int(digits) if len(digits) <= 9 else 10**9

@@ -10,6 +10,7 @@ from django.db import models, router, transaction
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
 
+from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 
 
@@ -28,13 +29,13 @@ class CSVWholeListMixin:
 SLUG_LOOKUP = "[-a-zA-Z0-9_]+"
 
 
-class ReadOnlyViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyViewSet(StrictParametersMixin, CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
     """A resource that is read, never written through the API."""
 
     lookup_value_regex = SLUG_LOOKUP
 
 
-class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
+class CuratedViewSet(StrictParametersMixin, CSVWholeListMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for staff with the model's permissions. `list_queryset()` and
     `detail_queryset()` are the models' own queryset methods, shared with the HTML pages.
 
