@@ -21,13 +21,14 @@ from gfmd.lib.api.refs import (
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
 from gfmd.lib.data_version import cached_ids
+from gfmd.models import Region
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    parent = ThemeRef(read_only=True, allow_null=True)
     url = LinkField("api:theme-detail")
     web_url = WebLinkField()
 
@@ -93,6 +94,10 @@ class PracticeSerializer(serializers.ModelSerializer):
 
 
 class PracticeDetailSerializer(PracticeSerializer):
+    # The model's `results`, named apart from the `results` of a paginated list.
+    outcomes = serializers.CharField(
+        source="results", read_only=True, help_text="What the practice achieved, as reported."
+    )
     partner_countries = CountryRef(many=True, read_only=True)
     organisations = OrganisationRef(many=True, read_only=True)
     sessions = SessionRef(many=True, read_only=True)
@@ -104,7 +109,7 @@ class PracticeDetailSerializer(PracticeSerializer):
             *PracticeSerializer.Meta.fields,
             "version",
             "description",
-            "results",
+            "outcomes",
             "partner_countries",
             "organisations",
             "sessions",
@@ -112,6 +117,21 @@ class PracticeDetailSerializer(PracticeSerializer):
             "curator_note",
             "citations",
         ]
+
+
+class PracticeCSVSerializer(PracticeSerializer):
+    """A row of the practice CSV: the list's fields, the regions of its countries, its
+    organisations and the number of its citations."""
+
+    regions = serializers.SerializerMethodField()
+    organisations = OrganisationRef(many=True, read_only=True)
+    citation_count = serializers.IntegerField(read_only=True)
+
+    class Meta(PracticeSerializer.Meta):
+        fields = [*PracticeSerializer.Meta.fields, "regions", "organisations", "citation_count"]
+
+    def get_regions(self, practice) -> list[str]:
+        return sorted({c.region for c in practice.countries.all() if c.region != Region.NONE})
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -135,9 +155,11 @@ class PracticeViewSet(CuratedViewSet):
     filterset_class = PracticeFilter
     list_serializer_class = PracticeSerializer
     detail_serializer_class = PracticeDetailSerializer
-    write_serializer_class = write_serializer_for(Practice)
+    write_serializer_class = write_serializer_for(Practice, renamed={"results": "outcomes"})
 
     def list_queryset(self):
+        if self.action == "list" and self.wants_csv():
+            return Practice.objects.published().for_export()
         return Practice.objects.published().with_related()
 
     def detail_queryset(self):
@@ -146,12 +168,26 @@ class PracticeViewSet(CuratedViewSet):
     def staff_detail_queryset(self):
         return Practice.objects.for_detail()
 
+    def get_serializer_class(self):
+        if self.action == "list" and self.wants_csv():
+            return PracticeCSVSerializer
+        return super().get_serializer_class()
+
     @extend_schema(responses={200: FacetSerializer(many=True)})
     @action(detail=False, pagination_class=None)
     def facets(self, request):
         """How many of the matching practices have each facet value (same filters as the list)."""
         matching = self.filter_queryset(self.list_queryset())
         facets = cached_practice_facets(request, matching)
+        if self.wants_csv():
+            # One row per facet value.
+            return Response(
+                [
+                    {"facet": facet.name, "facet_label": facet.label, **value.__dict__}
+                    for facet in facets
+                    for value in facet.values
+                ]
+            )
         return Response(FacetSerializer(facets, many=True).data)
 
     def paginate_queryset(self, queryset):

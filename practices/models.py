@@ -141,6 +141,15 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         """What list pages and API lists show for each practice."""
         return self.prefetch_related("themes", "countries")
 
+    def for_export(self):
+        """What a CSV row of a practice shows: the list's relations, its organisations and how
+        many citations it has."""
+        return (
+            self.with_related()
+            .prefetch_related("organisations")
+            .annotate(citation_count=models.Count("citations", distinct=True))
+        )
+
     def related_ids(self, practice, limit: int = 6) -> list[int]:
         """The ids of the practices sharing most themes with `practice` (then by title)."""
         theme_ids = [theme.pk for theme in practice.themes.all()]

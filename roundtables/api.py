@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,14 +16,18 @@ from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
     LinkField,
+    MeetingRef,
     OrganisationRef,
+    PageRef,
     PracticeRef,
     RecommendationRef,
+    RoundtableRef,
     SessionRef,
     ThemeRef,
     WebLinkField,
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
+from gfmd.lib.links import absolute, key_url
 from roundtables.filters import (
     MeetingFilter,
     ParticipationFilter,
@@ -35,7 +41,7 @@ SESSION_CODE = re.compile(r"^[0-9]+\.[0-9]+$")
 
 class MeetingSerializer(serializers.ModelSerializer):
     host_country = CountryRef(read_only=True, allow_null=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    parent = MeetingRef(read_only=True, allow_null=True)
     url = LinkField("api:meeting-detail")
     web_url = WebLinkField()
 
@@ -59,30 +65,9 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
-class RoundtableRef(serializers.Serializer):
-    number = serializers.IntegerField()
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    url = LinkField("api:roundtable-detail")
-
-
-class PartRef(serializers.Serializer):
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    url = LinkField("api:meeting-detail")
-
-
-class PageRef(serializers.Serializer):
-    """A record that has a page but no API resource of its own (topics, horizontal issues)."""
-
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    web_url = WebLinkField()
-
-
 class MeetingDetailSerializer(MeetingSerializer):
     roundtables = RoundtableRef(many=True, read_only=True)
-    parts = PartRef(many=True, read_only=True)
+    parts = MeetingRef(many=True, read_only=True)
     topics = PageRef(many=True, read_only=True)
     horizontal_issues = PageRef(many=True, read_only=True)
     attendance = serializers.CharField()
@@ -118,15 +103,21 @@ class MeetingViewSet(CuratedViewSet):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    session = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    roundtable = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    key = serializers.CharField(
+        read_only=True,
+        help_text="Stable key: `<session or roundtable slug>/<role>/<name slug>`.",
+    )
+    session = SessionRef(read_only=True, allow_null=True)
+    roundtable = RoundtableRef(read_only=True, allow_null=True)
     country = CountryRef(read_only=True, allow_null=True)
     organisation = OrganisationRef(read_only=True, allow_null=True)
+    url = LinkField("api:participation-detail", key="key")
+    web_url = WebLinkField()
 
     class Meta:
         model = Participation
         fields = [
-            "id",
+            "key",
             "name",
             "role",
             "position",
@@ -136,11 +127,13 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "session",
             "roundtable",
             "order",
+            "url",
+            "web_url",
         ]
 
 
 class RoundtableSerializer(serializers.ModelSerializer):
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    meeting = MeetingRef(read_only=True)
     url = LinkField("api:roundtable-detail")
     web_url = WebLinkField()
 
@@ -182,7 +175,7 @@ class RoundtableViewSet(CuratedViewSet):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    meeting = MeetingRef(read_only=True)
     roundtable = RoundtableRef(read_only=True)
     themes = ThemeRef(many=True, read_only=True)
     url = LinkField("api:session-detail")
@@ -266,9 +259,7 @@ class SessionViewSet(CuratedViewSet):
 
 class RecommendationSerializer(serializers.ModelSerializer):
     session = SessionRef(read_only=True, allow_null=True)
-    horizontal_issue = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
+    horizontal_issue = PageRef(read_only=True, allow_null=True)
     actors = ActorRef(many=True, read_only=True)
     themes = ThemeRef(many=True, read_only=True)
     url = LinkField("api:recommendation-detail")
@@ -324,9 +315,11 @@ class RecommendationViewSet(CuratedViewSet):
 
 
 class ParticipationViewSet(CuratedViewSet):
-    """The people of each session and roundtable, by role."""
+    """The people of each session and roundtable, by role. Detail by key,
+    `<session or roundtable slug>/<role>/<name slug>`; an old URL by database id redirects there."""
 
-    lookup_value_regex = "[0-9]+"  # by id; anything else is a plain 404 with a message
+    lookup_field = "key"
+    lookup_value_regex = r"[0-9]+|[-a-zA-Z0-9_]+/[a-z_]+/[-a-zA-Z0-9_]+"
     filterset_class = ParticipationFilter
     list_serializer_class = ParticipationSerializer
     detail_serializer_class = ParticipationSerializer
@@ -334,3 +327,43 @@ class ParticipationViewSet(CuratedViewSet):
 
     def list_queryset(self):
         return Participation.objects.published().with_related()
+
+    def get_object(self):
+        key = self.kwargs["key"]
+        if key.isdigit():
+            raise MovedToKey(self._by_id(key))
+        parent_slug, role, name_slug = key.split("/")
+        queryset = self.get_queryset().filter(role=role)
+        queryset = queryset.filter(Q(session__slug=parent_slug) | Q(roundtable__slug=parent_slug))
+        matches = [p for p in queryset if slugify(p.name) == name_slug]
+        if len(matches) != 1:
+            raise Http404(
+                "No participation has that key: <session or roundtable slug>/<role>/<name slug>."
+            )
+        self.check_object_permissions(self.request, matches[0])
+        return matches[0]
+
+    def _by_id(self, key: str) -> str:
+        found = self.get_queryset().filter(pk=int(key)).first() if len(key) < 12 else None
+        if found is None:
+            raise Http404(
+                "No participation has that id. Participations are keyed by "
+                "<session or roundtable slug>/<role>/<name slug>; ids are not kept across releases."
+            )
+        return key_url("api:participation-detail", found.key)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, MovedToKey):
+            url = absolute(self.request, exc.location)
+            if self.request.query_params:
+                url += "?" + self.request.query_params.urlencode()
+            return HttpResponsePermanentRedirect(url)
+        return super().handle_exception(exc)
+
+
+class MovedToKey(Exception):
+    """A participation asked for by its old database id: it lives at its key's URL."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location

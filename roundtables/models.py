@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
@@ -411,6 +412,13 @@ class Participation(CuratedModel):
     def get_absolute_url(self) -> str:
         parent = self.session or self.roundtable
         return parent.get_absolute_url() if parent else ""
+
+    @property
+    def key(self) -> str:
+        """The participation's stable key, `<session or roundtable slug>/<role>/<name slug>`: made
+        of its natural key, so it survives a backup and restore (which renumber the ids)."""
+        parent = self.session or self.roundtable
+        return f"{parent.slug if parent else ''}/{self.role}/{slugify(self.name)}"
 
 
 class Actor(CuratedModel):

@@ -29,19 +29,27 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     """A multiple choice of records by key whose error says which values are unknown and what a
     valid value looks like."""
 
-    def __init__(self, *args, example: str = "", normalise=None, **kwargs):
+    def __init__(self, *args, example: str = "", normalise=None, alternatives=None, **kwargs):
+        """`alternatives(value)` may give another lookup for a value (a slug, a qualified code):
+        a dict of field lookups, or None for the key itself."""
         self.example = example
         self.normalise = normalise
+        self.alternatives = alternatives
         super().__init__(*args, **kwargs)
+
+    def _lookup(self, value) -> dict:
+        return (self.alternatives and self.alternatives(str(value))) or {self.to_field_name: value}
 
     def _exists(self, value) -> bool:
         try:
-            return self.queryset.filter(**{self.to_field_name: value}).exists()
+            return self.queryset.filter(**self._lookup(value)).exists()
         except (ValueError, TypeError, DataError):
             return False
 
     def _unknown(self, values) -> list:
         """The values no record has, found in one query whatever their number."""
+        if self.alternatives:
+            return [v for v in values if not self._exists(v)]
         key = self.to_field_name or "pk"
         try:
             rows = self.queryset.filter(**{f"{key}__in": list(values)})
@@ -49,6 +57,26 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
         except (ValueError, TypeError, DataError):
             return [v for v in values if not self._exists(v)]
         return [v for v in values if str(v) not in found]
+
+    def _check_values(self, value):
+        if not self.alternatives:
+            return super()._check_values(value)
+        # One query a value (a filter takes a few): each may be a key or an alternative.
+        records = {}
+        for item in dict.fromkeys(value):
+            try:
+                found = list(self.queryset.filter(**self._lookup(item)))
+            except (ValueError, TypeError, DataError):
+                found = []
+            if not found:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+            records.update((record.pk, record) for record in found)
+        # The records themselves, as one query each found them (a queryset would be a query more).
+        return list(records.values())
 
     def clean(self, value):
         if value and self.normalise:

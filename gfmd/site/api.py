@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from gfmd.filters import CountryFilter, OrganisationFilter
-from gfmd.lib.api.refs import CitationSerializer, LinkField, PracticeRef, RCPRef, WebLinkField
+from gfmd.lib.api.refs import (
+    CitationSerializer,
+    CountryRef,
+    LinkField,
+    PracticeRef,
+    RCPRef,
+    WebLinkField,
+)
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet, write_serializer_for
 from gfmd.lib.data_version import cached
+from gfmd.lib.links import absolute, key_url
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import KIND_NAMES, SearchForm, search_all
@@ -81,7 +90,7 @@ class CountryViewSet(ReadOnlyViewSet):
 class OrganisationSerializer(serializers.ModelSerializer):
     url = LinkField("api:organisation-detail")
     web_url = WebLinkField()
-    country = serializers.SlugRelatedField(slug_field="iso3", read_only=True, allow_null=True)
+    country = CountryRef(read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -99,10 +108,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class ParticipationRef(serializers.Serializer):
+    key = serializers.CharField()
     name = serializers.CharField()
     role = serializers.CharField()
     session = serializers.CharField(source="session.code", allow_null=True, default=None)
-    url = LinkField("api:participation-detail", key="pk")
+    url = LinkField("api:participation-detail", key="key")
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -182,9 +192,54 @@ class HighlightedField(serializers.CharField):
         return str(highlighted(value))
 
 
+class UnmarkedField(serializers.CharField):
+    """Plain text: a highlight with its <mark> tags taken out (no HTML, no entities)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return (value or "").replace("<mark>", "").replace("</mark>", "")
+
+
+# The API resource of each kind of search hit: view name, attribute that keys it, transform.
+HIT_RESOURCES = {
+    "practice": ("api:practice-detail", "slug", None),
+    "recommendation": ("api:recommendation-detail", "slug", None),
+    "session": ("api:session-detail", "slug", None),
+    "rcp": ("api:rcp-detail", "slug", None),
+    "organisation": ("api:organisation-detail", "slug", None),
+    "country": ("api:country-detail", "iso3", str.lower),
+}
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class HitLinkField(serializers.Field):
+    """The API URL of a search hit, whatever its kind."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, hit):
+        view_name, key, transform = HIT_RESOURCES[hit.kind]
+        value = getattr(hit, key)
+        value = transform(value) if transform else value
+        return absolute(self.context.get("request"), key_url(view_name, value))
+
+
 class SearchHitSerializer(serializers.Serializer):
-    title = HighlightedField(source="heading")
-    snippet = HighlightedField()
+    kind = serializers.ChoiceField(choices=KIND_NAMES, read_only=True)
+    slug = serializers.CharField(read_only=True)
+    title = serializers.CharField(
+        source="plain_title", read_only=True, help_text="Plain text: the record's title."
+    )
+    title_highlight = HighlightedField(source="heading")
+    snippet = UnmarkedField(help_text="Plain text: the passage the words were found in.")
+    snippet_highlight = HighlightedField(source="snippet")
+    url = HitLinkField()
     web_url = WebLinkField()
 
 
@@ -250,4 +305,8 @@ class SearchViewSet(StrictParametersMixin, viewsets.ViewSet):
             "suggestion": suggest(text, request),
             "groups": groups,
         }
-        return Response(SearchResultSerializer(result, context={"request": request}).data)
+        data = SearchResultSerializer(result, context={"request": request}).data
+        if request.accepted_renderer.format == "csv":
+            # One row per hit, with its kind.
+            return Response([hit for group in data["groups"] for hit in group["hits"]])
+        return Response(data)

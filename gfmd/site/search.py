@@ -117,5 +117,7 @@ def search_all(text: str, *, kinds: list[str] | None = None, per_kind: int = 10)
                     ),
                 )[:per_kind]
             )
+        for hit in hits:
+            hit.kind, hit.plain_title = kind, getattr(hit, title_field)
         groups.append(Group(kind, label, total, hits))
     return groups

@@ -61,8 +61,9 @@ json.dump(api_snapshot(Client()), sys.stdout)
 
 
 def api_snapshot(client) -> dict[str, list]:
-    """Every row of every API list (page_size=100, all pages). Participation ids are left out:
-    database ids are not part of a backup, and a restore numbers records afresh."""
+    """Every row of every API list (page_size=100, all pages). No row carries a database id
+    (a restore numbers records afresh): participations are keyed, and their URLs made, from their
+    natural key, so the same URLs answer after a restore."""
     snapshot = {}
     for resource in RESOURCES:
         url, rows = f"/api/v1/{resource}/?format=json&page_size=100", []
@@ -70,14 +71,8 @@ def api_snapshot(client) -> dict[str, list]:
             response = client.get(url)
             assert response.status_code == 200, (url, response.content[:200])
             data = response.json()
-            if isinstance(data, list):  # an unpaginated list
-                rows += data
-                break
             rows += data["results"]
             url = data["next"]
-        for row in rows:
-            if resource == "participations":
-                row.pop("id")
         snapshot[resource] = rows
     return snapshot
 

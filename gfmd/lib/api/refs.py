@@ -83,8 +83,38 @@ class RCPRef(serializers.Serializer):
 
 
 class ActorRef(serializers.Serializer):
+    """Who a recommendation asks to act (no resource of its own: the slug is its key)."""
+
     slug = serializers.CharField()
     name = serializers.CharField()
+
+
+class MeetingRef(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:meeting-detail")
+
+
+class RoundtableRef(serializers.Serializer):
+    number = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = LinkField("api:roundtable-detail")
+
+
+class PageRef(serializers.Serializer):
+    """A record that has a page but no API resource of its own (topics, horizontal issues)."""
+
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    web_url = WebLinkField()
+
+
+class SourceRef(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    short_title = serializers.CharField()
+    url = LinkField("api:sourcedocument-detail")
 
 
 class RecommendationRef(serializers.Serializer):
@@ -95,8 +125,10 @@ class RecommendationRef(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
-    document = serializers.CharField(source="document.slug")
-    document_title = serializers.CharField(source="document.title")
+    """Where a record's words are in its source. Subclass it (or add fields) to say more about
+    the place: the fields are read from the citation and its document only."""
+
+    document = SourceRef()
     locator = serializers.CharField()
     line_start = serializers.IntegerField()
     line_end = serializers.IntegerField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from rest_framework.renderers import BaseRenderer
 
@@ -17,6 +18,9 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
+        request = (renderer_context or {}).get("request")
+        if response is not None and request is not None and response.status_code < 400:
+            response["Content-Disposition"] = f'attachment; filename="{filename(request.path)}"'
         if _is_page(data):
             data = data["results"]
         if response is not None and response.status_code >= 400 or not isinstance(data, list):
@@ -34,6 +38,13 @@ def _is_page(data) -> bool:
     """A page of a list (gfmd.lib.api.pagination), not a record that has a `results` field (a
     practice's results are text)."""
     return isinstance(data, dict) and isinstance(data.get("results"), list) and "count" in data
+
+
+def filename(path: str) -> str:
+    """The download's name, from the path below the API's version: `/api/v1/practices/` gives
+    `practices.csv`, `/api/v1/practices/facets/` gives `practices-facets.csv`."""
+    parts = path.strip("/").split("/")[2:] or ["data"]
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", "-".join(parts))[:120] + ".csv"
 
 
 def _flat(value):

@@ -17,6 +17,10 @@ from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_loc
 class CSVWholeListMixin:
     """A CSV download holds every matching row, not one page."""
 
+    def wants_csv(self) -> bool:
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == "csv"
+
     @property
     def paginator(self):
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -171,15 +175,25 @@ class KeyRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-def write_serializer_for(model: type[models.Model], exclude: tuple[str, ...] = ()):
+def write_serializer_for(
+    model: type[models.Model], exclude: tuple[str, ...] = (), renamed: dict[str, str] | None = None
+):
     """A write serializer whose relations are given by their natural key when it is one field
-    (a slug, or ISO alpha-3 for countries), else by slug."""
+    (a slug, or ISO alpha-3 for countries), else by slug. `renamed` maps a model field to the
+    name the API gives it (as the read serializer does)."""
+    renamed = renamed or {}
     relation_fields = {}
     names = []
     for field in model._meta.get_fields():
         if not getattr(field, "editable", False) or field.auto_created or field.name in exclude:
             continue
         if not field.concrete and not field.many_to_many:
+            continue
+        if field.name in renamed:
+            names.append(renamed[field.name])
+            relation_fields[renamed[field.name]] = serializers.ModelField(
+                model_field=field, source=field.name, required=not field.blank
+            )
             continue
         names.append(field.name)
         if field.is_relation:
