@@ -246,7 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "gfmd.lib.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gfmd.lib.api.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gfmd.lib.api.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["gfmd.lib.api.throttling.AnonCountingThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("GFMD_ANON_RATE", "600/minute")},
     "ORDERING_PARAM": "ordering",

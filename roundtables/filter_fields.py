@@ -13,7 +13,7 @@ def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
         field_name=field_name,
         queryset=Meeting.objects.all(),
         to_field_name="slug",
-        example="a meeting slug",
+        example="a meeting slug such as 'gfmd-2007'",
         **kwargs,
     )
 

@@ -4,7 +4,6 @@ every kind of record."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -12,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from gfmd.filters import CountryFilter, OrganisationFilter
+from gfmd.lib.api.openapi import AutoSchema
 from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
@@ -274,6 +274,9 @@ def search_parameters() -> list[OpenApiParameter]:
 class SearchSchema(AutoSchema):
     """The search answers one object (query, total, groups), not a list of them, though it is
     the viewset's `list` action."""
+
+    def get_summary(self) -> str:
+        return "Search every kind of record"
 
     def _is_list_view(self, serializer=None) -> bool:
         return False

@@ -31,6 +31,29 @@ class Pagination(PageNumberPagination):
                 )
         return _number(values[-1])
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1; past the last page is a 404.",
+                "schema": {"type": "integer", "minimum": 1},
+                "example": 1,
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Records per page, 1 to {self.max_page_size} (default {self.page_size}); "
+                    "more is a 400."
+                ),
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+                "example": self.page_size,
+            },
+        ]
+
     def get_page_number(self, request, paginator):
         values = request.query_params.getlist(self.page_query_param)
         for value in values[:-1]:
