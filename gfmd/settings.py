@@ -259,7 +259,7 @@ SPECTACULAR_SETTINGS = {
         "on Migration and Development, each with citations to its source documents. Read access "
         "is open; writes need a staff account."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -263,11 +268,17 @@ def search_parameters() -> list[OpenApiParameter]:
     """The OpenAPI description of `SearchForm`'s fields, which check the parameters."""
     fields = SearchForm.base_fields
     return [
-        OpenApiParameter("q", str, required=True, description=fields["q"].help_text),
+        OpenApiParameter(
+            "q",
+            str,
+            required=True,
+            description=f"{fields['q'].help_text} At most 200 characters.",
+            examples=[OpenApiExample("remittances", value="remittances")],
+        ),
         OpenApiParameter(
             "kind", str, many=True, enum=KIND_NAMES, description=fields["kind"].help_text
         ),
-        OpenApiParameter("per_kind", int, description=fields["per_kind"].help_text),
+        OpenApiParameter("per_kind", int, description=f"{fields['per_kind'].help_text} 1 to 50."),
     ]
 
 
