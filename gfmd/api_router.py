@@ -7,6 +7,7 @@ from rest_framework.reverse import reverse
 
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet, SourceViewSet
+from gfmd.site.changes import ChangeViewSet
 from practices.api import PracticeViewSet, ThemeViewSet
 from rcps.api import RCPViewSet
 from roundtables.api import (
@@ -53,5 +54,6 @@ router.register("recommendations", RecommendationViewSet, basename="recommendati
 router.register("practices", PracticeViewSet, basename="practice")
 router.register("rcps", RCPViewSet, basename="rcp")
 router.register("search", SearchViewSet, basename="search")
+router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = router.urls

@@ -65,9 +65,13 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION gfmd_raise_version() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    raised bigint;
 BEGIN
     IF NEW.tablename IS NULL THEN
-        UPDATE gfmd_dataversion SET value = value + 1 WHERE id = 1;
+        UPDATE gfmd_dataversion SET value = value + 1 WHERE id = 1 RETURNING value INTO raised;
+        INSERT INTO gfmd_dataversioncommit (txid, version) VALUES (NEW.txid, raised)
+            ON CONFLICT (txid) DO NOTHING;
     ELSE
         INSERT INTO gfmd_tableversion (name, value) VALUES (NEW.tablename, 1)
             ON CONFLICT (name) DO UPDATE SET value = gfmd_tableversion.value + 1;
@@ -87,6 +91,13 @@ INSERT INTO gfmd_dataversion (id, value) VALUES (1, 1) ON CONFLICT (id) DO NOTHI
 CREATE TABLE IF NOT EXISTS gfmd_tableversion (name text PRIMARY KEY, value bigint NOT NULL);
 CREATE UNLOGGED TABLE IF NOT EXISTS gfmd_datachange (txid bigint NOT NULL);
 ALTER TABLE gfmd_datachange ADD COLUMN IF NOT EXISTS tablename text;
+-- Which data version each committed writing transaction made: the change log's versions.
+CREATE TABLE IF NOT EXISTS gfmd_dataversioncommit (
+    txid bigint PRIMARY KEY,
+    version bigint NOT NULL,
+    committed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS gfmd_dataversioncommit_version ON gfmd_dataversioncommit (version);
 DROP TRIGGER IF EXISTS gfmd_datachange_commit ON gfmd_datachange;
 CREATE CONSTRAINT TRIGGER gfmd_datachange_commit AFTER INSERT ON gfmd_datachange
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gfmd_raise_version();
@@ -96,6 +107,7 @@ DROP_SQL = """
 DROP TABLE IF EXISTS gfmd_datachange;
 DROP TABLE IF EXISTS gfmd_dataversion;
 DROP TABLE IF EXISTS gfmd_tableversion;
+DROP TABLE IF EXISTS gfmd_dataversioncommit;
 DROP FUNCTION IF EXISTS gfmd_raise_version();
 DROP FUNCTION IF EXISTS gfmd_note_change() CASCADE;
 """
@@ -104,13 +116,15 @@ TRIGGER = "gfmd_data_changed"
 
 
 def tracked_tables() -> list[str]:
-    """Every table of the knowledge base: its models and their many-to-many tables, not the
-    history tables (they change only with the tables they follow) nor the loader's own log."""
+    """Every table of the knowledge base: its models, their many-to-many tables and their
+    history tables, not the loader's own log. History is tracked so that the transaction that
+    wrote a historical row always commits a data version of its own, which the change log
+    reports (a save outside a transaction writes the row and its history in two)."""
     tables = set()
     for label in APPS:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             meta = model._meta
-            if not meta.managed or meta.proxy or model.__name__.startswith("Historical"):
+            if not meta.managed or meta.proxy:
                 continue
             if meta.db_table in {"gfmd_fixtureload"}:
                 continue

@@ -19,11 +19,27 @@ def related_model(model, name: str):
     return model._meta.get_field(name).related_model
 
 
+class TransactionId(models.Func):
+    """PostgreSQL's id of the current transaction (64 bits, never reused)."""
+
+    template = "txid_current()"
+    output_field = models.BigIntegerField()
+
+
 class TrackedHistory(HistoricalRecords):
-    """History of every stored field except the search vector, which PostgreSQL derives."""
+    """History of every stored field except the search vector, which PostgreSQL derives; each
+    historical row also keeps the id of the transaction that wrote it (`history_txid`, set by the
+    database), which `gfmd.lib.data_version` maps to the data version its commit made."""
 
     def fields_included(self, model):
         return [f for f in super().fields_included(model) if not f.generated]
+
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        extra["history_txid"] = models.BigIntegerField(
+            db_default=TransactionId(), editable=False, null=True, db_index=True
+        )
+        return extra
 
 
 class VersionedModel(NaturalKeyModel):

@@ -1,0 +1,193 @@
+"""The change log, `/api/v1/changes/`: what was created, updated or deleted, when, and in which
+data version, newest first, read from the edit history (django-simple-history's tables), so that
+a client can sync incrementally with `since`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import CharField, F, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat
+from django.utils.text import slugify
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from gfmd.lib.api.strict import StrictParametersMixin
+from gfmd.lib.filters import ChoicesField, EveryValueCheckedForm
+from gfmd.lib.links import absolute, key_url
+from gfmd.models import Country, Organisation, SourceDocument
+from practices.models import Practice, Theme, published_filter
+from rcps.models import RCP
+from roundtables.models import Meeting, Participation, Recommendation, Roundtable, Session
+
+ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
+
+# kind, model, key expression, API view name of its detail, public condition (on its history)
+KINDS = (
+    ("country", Country, F("iso3"), "api:country-detail", Q()),
+    ("organisation", Organisation, F("slug"), "api:organisation-detail", Q()),
+    ("source", SourceDocument, F("slug"), "api:sourcedocument-detail", Q()),
+    ("theme", Theme, F("slug"), "api:theme-detail", Q()),
+    ("meeting", Meeting, F("slug"), "api:meeting-detail", Q()),
+    ("roundtable", Roundtable, F("slug"), "api:roundtable-detail", Q()),
+    ("session", Session, F("slug"), "api:session-detail", Q()),
+    (
+        "participation",
+        Participation,
+        # parent/role/name; the name is made a slug in Python (see ChangeSerializer)
+        Concat(
+            Coalesce(F("session__slug"), F("roundtable__slug"), Value("")),
+            Value("/"),
+            F("role"),
+            Value("/"),
+            F("name"),
+            output_field=CharField(),
+        ),
+        "api:participation-detail",
+        Q(synthetic=False),
+    ),
+    ("recommendation", Recommendation, F("slug"), "api:recommendation-detail", Q(synthetic=False)),
+    ("practice", Practice, F("slug"), "api:practice-detail", None),
+    ("rcp", RCP, F("slug"), "api:rcp-detail", Q()),
+)
+KIND_NAMES = [kind for kind, *_ in KINDS]
+VIEW_NAMES = {kind: view_name for kind, _, _, view_name, _ in KINDS}
+
+# The data version the transaction that wrote a historical row committed (None: not committed
+# yet, or written before versions were recorded).
+DATA_VERSION = "(SELECT version FROM gfmd_dataversioncommit c WHERE c.txid = history_txid)"
+
+
+class SinceField(forms.CharField):
+    """A data version (a whole number) or an ISO 8601 timestamp."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            return int(value)
+        try:
+            parsed = forms.DateTimeField().to_python(value) if len(value) <= 40 else None
+        except forms.ValidationError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(
+                "Use a data version (a whole number, e.g. 42) or an ISO 8601 timestamp "
+                "(e.g. 2026-01-31T12:00:00Z)."
+            )
+        return parsed
+
+
+class ChangesForm(EveryValueCheckedForm):
+    since = SinceField(
+        required=False,
+        help_text="Only changes after this data version (e.g. `42`) or this time "
+        "(ISO 8601, e.g. `2026-01-31T12:00:00Z`).",
+    )
+    kind = ChoicesField(
+        choices=[(kind, kind) for kind in KIND_NAMES],
+        required=False,
+        help_text="Only these kinds of record; repeat for several.",
+    )
+
+
+def changes(since=None, kinds=None):
+    """Every public change, newest first, as rows of (kind, key, action, at, data_version,
+    record_version): one query for all kinds."""
+    parts = []
+    for kind, model, key, _, public in KINDS:
+        if kinds and kind not in kinds:
+            continue
+        history = model.history.model.objects.all()
+        history = history.filter(published_filter() if public is None else public)
+        if isinstance(since, int):
+            history = history.filter(
+                history_txid__in=RawSQL(
+                    "SELECT txid FROM gfmd_dataversioncommit WHERE version > %s", [since]
+                )
+            )
+        elif since is not None:
+            history = history.filter(history_date__gt=since)
+        parts.append(
+            history.annotate(
+                change_kind=Value(kind, output_field=CharField()),
+                change_key=key,
+                data_version=RawSQL(DATA_VERSION, []),
+            ).values(
+                "change_kind",
+                "change_key",
+                "history_type",
+                "history_date",
+                "data_version",
+                "version",
+                "history_id",
+            )
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-history_date", "change_kind", "-history_id")
+
+
+class ChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=KIND_NAMES, source="change_kind")
+    key = serializers.SerializerMethodField()
+    action = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="history_date")
+    data_version = serializers.IntegerField(
+        allow_null=True,
+        help_text="The data version the change was committed in; null for changes recorded "
+        "before versions were.",
+    )
+    record_version = serializers.IntegerField(source="version")
+    url = serializers.SerializerMethodField()
+
+    def get_key(self, row) -> str:
+        key = row["change_key"]
+        if row["change_kind"] == "participation":
+            parent, role, name = key.split("/", 2)
+            key = f"{parent}/{role}/{slugify(name)}"
+        return key
+
+    def get_action(self, row) -> str:
+        return ACTIONS[row["history_type"]]
+
+    def get_url(self, row) -> str:
+        key = self.get_key(row)
+        key = key.lower() if row["change_kind"] == "country" else key
+        return absolute(self.context.get("request"), key_url(VIEW_NAMES[row["change_kind"]], key))
+
+
+class ChangeViewSet(StrictParametersMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """What changed in the knowledge base, newest first: each record created, updated or deleted,
+    when, and in which data version. Sync with `since`: keep the highest `data_version` you
+    have seen and ask for the changes after it."""
+
+    serializer_class = ChangeSerializer
+    filter_backends: list = []
+    extra_parameters = tuple(ChangesForm.base_fields)
+
+    def get_queryset(self):
+        form = ChangesForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        return changes(form.cleaned_data["since"], form.cleaned_data.get("kind") or None)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description=ChangesForm.base_fields["since"].help_text,
+            ),
+            OpenApiParameter(
+                "kind",
+                str,
+                many=True,
+                enum=KIND_NAMES,
+                description=ChangesForm.base_fields["kind"].help_text,
+            ),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
