@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
@@ -229,6 +231,15 @@ class SourceDocument(VersionedModel):
 
     def __str__(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def year(self) -> int | None:
+        """The year of publication: of `published`, else the first year in `date_text` (the
+        Brussels report of the 2007 meeting was published in 2008)."""
+        if self.published:
+            return self.published.year
+        match = re.search(r"\b(1[89]|20)[0-9]{2}\b", self.date_text)
+        return int(match.group(0)) if match else None
 
     def get_absolute_url(self) -> str:
         return key_url("source-detail", self.slug)

@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView, ListView
 
+from gfmd.citing import CitableMixin
 from gfmd.lib.data_version import cached
 from gfmd.lib.listing import FilteredListView
 from practices.facets import cached_facet_fields, cached_practice_facets
@@ -54,7 +55,7 @@ class PracticeListView(FilteredListView):
         return context
 
 
-class PracticeDetailView(DetailView):
+class PracticeDetailView(CitableMixin, DetailView):
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView
 
+from gfmd.citing import CitableMixin
 from gfmd.lib.listing import FilteredListView
 from rcps.filters import RCPFilter
 from rcps.models import RCP
@@ -16,7 +17,7 @@ class RCPListView(FilteredListView):
         return RCP.objects.with_related()
 
 
-class RCPDetailView(DetailView):
+class RCPDetailView(CitableMixin, DetailView):
     template_name = "rcps/rcp_detail.html"
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView, ListView
 
+from gfmd.citing import CitableMixin
 from gfmd.lib.listing import FilteredListView
 from roundtables.filters import RecommendationFilter
 from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundtable, Session, Topic
@@ -14,21 +15,21 @@ class MeetingListView(ListView):
         return Meeting.objects.with_session_count()
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(CitableMixin, DetailView):
     template_name = "roundtables/meeting_detail.html"
 
     def get_queryset(self):
         return Meeting.objects.for_detail()
 
 
-class RoundtableDetailView(DetailView):
+class RoundtableDetailView(CitableMixin, DetailView):
     template_name = "roundtables/roundtable_detail.html"
 
     def get_queryset(self):
         return Roundtable.objects.for_detail()
 
 
-class SessionDetailView(DetailView):
+class SessionDetailView(CitableMixin, DetailView):
     template_name = "roundtables/session_detail.html"
 
     def get_queryset(self):
@@ -57,7 +58,7 @@ class RecommendationListView(FilteredListView):
         return Recommendation.objects.published().with_related()
 
 
-class RecommendationDetailView(DetailView):
+class RecommendationDetailView(CitableMixin, DetailView):
     template_name = "roundtables/recommendation_detail.html"
 
     def get_queryset(self):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
+from gfmd.citing import CitableMixin, render_citable
 from gfmd.lib.data_version import cached
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
@@ -149,7 +150,8 @@ def country_detail(request, iso3: str):
     if not re.fullmatch(r"[A-Za-z]{3}", iso3):
         raise Http404("No country has that code: use an ISO 3166 alpha-3 code such as PHL.")
     country = get_object_or_404(Country.objects.for_detail(), iso3=iso3.upper())
-    return render(request, "gfmd/country_detail.html", {"country": country, "object": country})
+    context = {"country": country, "object": country}
+    return render_citable(request, "gfmd/country_detail.html", country, context)
 
 
 class OrganisationListView(ListView):
@@ -159,7 +161,7 @@ class OrganisationListView(ListView):
         return Organisation.objects.with_practice_count()
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(CitableMixin, DetailView):
     template_name = "gfmd/organisation_detail.html"
 
     def get_queryset(self):

@@ -1,0 +1,100 @@
+"""Every record page can be cited: a "Cite this page" block with downloads, and the same
+citation by content negotiation on the page's URL (`Accept: application/x-bibtex`, ...)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from gfmd.lib.citation_formats import (
+    FORMATS,
+    QUERY_PARAMETER,
+    Place,
+    Reference,
+    citation_response,
+    requested_format,
+)
+
+
+def record_title(record) -> str:
+    for name in ("title", "name"):
+        value = getattr(record, name, "")
+        if value:
+            return str(value)
+    return str(record)
+
+
+def record_key(record) -> str:
+    key = getattr(record, "slug", None) or getattr(record, "iso3", None) or record.pk
+    return f"gfmd-practices-{record._meta.model_name}-{key}".lower()
+
+
+def places(record) -> list[Place]:
+    """The source documents and places a record is cited at (its prefetched citations)."""
+    citations = getattr(record, "citations", None)
+    if citations is None:
+        return []
+    found: dict[tuple[int, str], Place] = {}
+    for citation in citations.all():
+        # One place per document and section: several excerpts of one section are one place.
+        found.setdefault(
+            (citation.document_id, citation.locator),
+            Place(
+                title=citation.document.title,
+                publisher=citation.document.publisher,
+                year=citation.document.year,
+                symbol=citation.document.symbol,
+                locator=citation.locator,
+            ),
+        )
+    return list(found.values())
+
+
+def reference(record, request) -> Reference:
+    return Reference(
+        key=record_key(record),
+        title=record_title(record),
+        url=request.build_absolute_uri(record.get_absolute_url()),
+        accessed=timezone.localdate(),
+        places=places(record),
+    )
+
+
+def cite_context(record, request) -> dict:
+    """The "Cite this page" block's context: the reference and its download links."""
+    return {
+        "reference": reference(record, request),
+        "downloads": [
+            (label, f"?{QUERY_PARAMETER}={name}", media_type)
+            for name, (media_type, _, label) in FORMATS.items()
+        ],
+    }
+
+
+def render_citable(request, template_name: str, record, context: dict):
+    """A record page, or its citation when one is asked for (function views' CitableMixin)."""
+    name = requested_format(request)
+    if name is not None:
+        return citation_response(reference(record, request), name)
+    response = render(request, template_name, {**context, "cite": cite_context(record, request)})
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+class CitableMixin:
+    """A DetailView whose record is also answered as a citation, and whose page shows the
+    "Cite this page" block (`cite` in the context)."""
+
+    def render_to_response(self, context, **kwargs):
+        name = requested_format(self.request)
+        if name is not None:
+            return citation_response(reference(self.object, self.request), name)
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cite"] = cite_context(self.object, self.request)
+        return context
