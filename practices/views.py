@@ -42,6 +42,7 @@ class ThemeDetailView(DetailView):
 class PracticeListView(FilteredListView):
     template_name = "practices/practice_list.html"
     filterset_class = PracticeFilter
+    feed_url_name = "practice-feed"
     cached_ids_name = "practices"
 
     def base_queryset(self):

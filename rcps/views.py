@@ -11,6 +11,7 @@ from rcps.models import RCP
 class RCPListView(FilteredListView):
     template_name = "rcps/rcp_list.html"
     filterset_class = RCPFilter
+    feed_url_name = "rcp-feed"
     paginate_by = 50
 
     def base_queryset(self):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from roundtables import views
+from roundtables.feeds import RecommendationFeed
 
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
@@ -17,6 +18,7 @@ urlpatterns = [
         name="horizontal-issue-detail",
     ),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("recommendations/feed/", RecommendationFeed(), name="recommendation-feed"),
     path("recommendations/", views.RecommendationListView.as_view(), name="recommendation-list"),
     path(
         "recommendations/<slug:slug>/",

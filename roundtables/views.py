@@ -53,6 +53,7 @@ class TopicDetailView(DetailView):
 class RecommendationListView(FilteredListView):
     template_name = "roundtables/recommendation_list.html"
     filterset_class = RecommendationFilter
+    feed_url_name = "recommendation-feed"
 
     def base_queryset(self):
         return Recommendation.objects.published().with_related()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
+from django.urls import reverse
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
@@ -26,6 +27,9 @@ class FilteredListView(ListView):
     # With a name, the filtered ids are cached under the data version (gfmd.lib.data_version), so
     # that a page costs one query by primary key however costly its filters and sort.
     cached_ids_name = ""
+    # With a URL name, the page advertises the Atom feed of its list (gfmd.lib.feeds.ListFeed),
+    # with the same filters.
+    feed_url_name = ""
 
     def base_queryset(self):
         raise NotImplementedError
@@ -74,6 +78,11 @@ class FilteredListView(ListView):
             if context.get("paginator")
             else len(context["object_list"]),
         )
+        if self.feed_url_name:
+            filters = params.copy()
+            filters.pop("ordering", None)
+            query = filters.urlencode()
+            context["feed_url"] = reverse(self.feed_url_name) + (f"?{query}" if query else "")
         return context
 
     def chip_label(self, name: str, value: str) -> str:

@@ -3,11 +3,13 @@
 from django.urls import path
 
 from gfmd.site import views
+from gfmd.site.feeds import SearchFeed
 from gfmd.site.overview import OverviewView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/feed/", SearchFeed(), name="search-feed"),
     path("overview/", OverviewView.as_view(), name="overview"),
     path("countries/", views.CountryListView.as_view(), name="country-list"),
     path("countries/<str:iso3>/", views.country_detail, name="country-detail"),

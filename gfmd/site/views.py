@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -83,6 +84,7 @@ class SearchView(TemplateView):
             )
             context["total"] = sum(group.total for group in context["groups"])
             context["suggestion"] = suggest(text, request)
+            context["feed_url"] = f"{reverse('search-feed')}?{request.GET.urlencode()}"
         return self.render_to_response(context)
 
 

@@ -1,0 +1,45 @@
+"""The Atom feed of a search: the best hits of each kind, with their dates from the edit
+history, for a reader to follow a query."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from gfmd.lib.feeds import RecordFeed, history_dates
+from gfmd.lib.filters import error_message
+from gfmd.site.search import SearchForm, search_all
+
+
+class SearchFeed(RecordFeed):
+    def check(self, request):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            raise ValueError(error_message(form.errors))
+        self.search = form.search()
+
+    def page_url(self) -> str:
+        return f"{reverse('search')}?{self.request.GET.urlencode()}"
+
+    def title(self):
+        return f"GFMD Practices: search for “{self.search[0]}”"
+
+    def subtitle(self):
+        return "The best matches of each kind of record, with when each last changed."
+
+    def items(self):
+        text, kinds, per_kind = self.search
+        hits = []
+        for group in search_all(text, kinds=kinds, per_kind=per_kind):
+            if not group.hits:
+                continue
+            dates = history_dates(type(group.hits[0]), [hit.pk for hit in group.hits])
+            for hit in group.hits:
+                hit.first_recorded, hit.last_changed = dates.get(hit.pk, (None, None))
+                hits.append(hit)
+        return hits
+
+    def item_title(self, item):
+        return item.plain_title
+
+    def item_description(self, item):
+        return (item.snippet or "").replace("<mark>", "").replace("</mark>", "")

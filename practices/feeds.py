@@ -1,0 +1,10 @@
+"""The Atom feed of new and changed practices, with the practice list's filters."""
+
+from gfmd.lib.feeds import ListFeed
+from practices.views import PracticeListView
+
+
+class PracticeFeed(ListFeed):
+    list_view_class = PracticeListView
+    page_url_name = "practice-list"
+    title_text = "Practices"

@@ -1,0 +1,10 @@
+"""The Atom feed of new and changed RCP profiles, with the RCP list's filters."""
+
+from gfmd.lib.feeds import ListFeed
+from rcps.views import RCPListView
+
+
+class RCPFeed(ListFeed):
+    list_view_class = RCPListView
+    page_url_name = "rcp-list"
+    title_text = "Regional consultative processes"
