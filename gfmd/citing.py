@@ -15,14 +15,7 @@ from gfmd.lib.citation_formats import (
     citation_response,
     requested_format,
 )
-
-
-def record_title(record) -> str:
-    for name in ("title", "name"):
-        value = getattr(record, name, "")
-        if value:
-            return str(value)
-    return str(record)
+from gfmd.structured_data import json_ld_script, record_title
 
 
 def record_key(record) -> str:
@@ -77,14 +70,19 @@ def render_citable(request, template_name: str, record, context: dict):
     name = requested_format(request)
     if name is not None:
         return citation_response(reference(record, request), name)
-    response = render(request, template_name, {**context, "cite": cite_context(record, request)})
+    context = {
+        **context,
+        "cite": cite_context(record, request),
+        "structured_data": json_ld_script(record, request),
+    }
+    response = render(request, template_name, context)
     patch_vary_headers(response, ["Accept"])
     return response
 
 
 class CitableMixin:
     """A DetailView whose record is also answered as a citation, and whose page shows the
-    "Cite this page" block (`cite` in the context)."""
+    "Cite this page" block (`cite` in the context) and embeds its schema.org JSON-LD."""
 
     def render_to_response(self, context, **kwargs):
         name = requested_format(self.request)
@@ -97,4 +95,5 @@ class CitableMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cite"] = cite_context(self.object, self.request)
+        context["structured_data"] = json_ld_script(self.object, self.request)
         return context

@@ -1,11 +1,13 @@
-"""Root URLs: the pages, the API under /api/v1/, its schema and docs, and the admin."""
+"""Root URLs: the pages, the API under /api/v1/, its schema and docs, the sitemap and the admin."""
 
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView
 
 from gfmd.lib import health
 from gfmd.lib.api.schema import DocsView, SchemaView
+from gfmd.site.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", include("gfmd.site.urls")),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]
