@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrations-check reset-db install db browser load shell bench backup restore loadtest
+.PHONY: run test lint fmt migrations-check reset-db install db browser load shell bench backup restore loadtest release
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ bench: install
 ## Dump every curated record (natural keys, the fixtures' format) to FILE or var/backups/
 backup: install
 	$(PY) manage.py backup $(if $(FILE),--output $(FILE),)
+
+## The data release: a Frictionless Data Package of every public record in DIR (default
+## dist/gfmd-practices-data), checked with `frictionless validate`
+RELEASE_DIR ?= dist/gfmd-practices-data
+release: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_curated
+	rm -rf $(RELEASE_DIR)
+	$(PY) manage.py export_datapackage $(RELEASE_DIR)
+	$(VENV)/bin/frictionless validate $(RELEASE_DIR)/datapackage.json
 
 ## Load a dump made by `make backup` into an empty database
 restore: install

@@ -1,0 +1,233 @@
+"""The knowledge base as a Frictionless Data Package (`manage.py export_datapackage DIR`): one
+CSV per table of public records and per many-to-many link, plus the citations, with Table
+Schemas whose foreign keys join them, the licence, the source documents and the data version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from gfmd.lib import data_version
+from gfmd.lib.datapackage import Column, Table, field_column, write_package
+from gfmd.models import Citation, Country, Organisation, SourceDocument
+from practices.models import Practice, Theme
+from rcps.models import RCP
+from roundtables.models import (
+    Actor,
+    HorizontalIssue,
+    Meeting,
+    Participation,
+    Recommendation,
+    Roundtable,
+    Session,
+    Topic,
+)
+
+# resource name, model, the public records
+RESOURCES = (
+    ("countries", Country, lambda: Country.objects.all()),
+    ("organisations", Organisation, lambda: Organisation.objects.all()),
+    ("sources", SourceDocument, lambda: SourceDocument.objects.all()),
+    ("themes", Theme, lambda: Theme.objects.all()),
+    ("meetings", Meeting, lambda: Meeting.objects.all()),
+    ("roundtables", Roundtable, lambda: Roundtable.objects.all()),
+    ("sessions", Session, lambda: Session.objects.all()),
+    ("horizontal_issues", HorizontalIssue, lambda: HorizontalIssue.objects.all()),
+    ("topics", Topic, lambda: Topic.objects.all()),
+    ("actors", Actor, lambda: Actor.objects.all()),
+    ("participations", Participation, lambda: Participation.objects.published()),
+    ("recommendations", Recommendation, lambda: Recommendation.objects.published()),
+    ("practices", Practice, lambda: Practice.objects.published()),
+    ("rcps", RCP, lambda: RCP.objects.all()),
+)
+NAMES = {model: name for name, model, _ in RESOURCES}
+SKIPPED = {"id", "synthetic", "published"}
+# Named as the API names them: a practice's `results` are its `outcomes`.
+RENAMED = {(Practice, "results"): "outcomes"}
+
+LICENCE = {
+    "name": "MIT",
+    "title": "MIT License, the project's licence, which covers its curated records",
+    "path": "https://opensource.org/licenses/MIT",
+}
+
+
+def key_of(model) -> str:
+    """The column that identifies a record of `model` in the package."""
+    if model is Country:
+        return "iso3"
+    if model is Participation:
+        return "key"
+    return "slug"
+
+
+def _related_key(record, name: str, key: str):
+    related = getattr(record, name)
+    return getattr(related, key) if related is not None else None
+
+
+def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
+    """The table of `model` (its stored fields, foreign keys as the related record's key) and
+    a link table for each of its many-to-many relations."""
+    columns = []
+    if model is Participation:
+        columns.append(
+            Column(
+                "key",
+                "string",
+                lambda p: p.key,
+                "Stable key: <session or roundtable slug>/<role>/<name slug>.",
+                required=True,
+            )
+        )
+    relations = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.name in SKIPPED or getattr(model_field, "generated", False):
+            continue
+        if model_field.is_relation:
+            related = model_field.related_model
+            if related not in NAMES:
+                continue
+            key = key_of(related)
+            relations.append(model_field.name)
+            columns.append(
+                Column(
+                    model_field.name,
+                    "string",
+                    lambda r, n=model_field.name, k=key: _related_key(r, n, k),
+                    f"The {related._meta.verbose_name}'s {key}.",
+                    required=not model_field.null,
+                    references=(NAMES[related], key),
+                )
+            )
+        else:
+            columns.append(field_column(model_field, RENAMED.get((model, model_field.name))))
+    own_key = key_of(model)
+    # The key first, as a reader expects.
+    columns.sort(key=lambda column: column.name != own_key)
+    table = Table(
+        name,
+        str(model.__doc__ or name).strip().split("\n\n")[0].replace("\n", " "),
+        lambda: (
+            queryset().select_related(*relations).order_by(own_key if own_key != "key" else "pk")
+        ),
+        columns,
+        primary_key=[own_key],
+    )
+    links = []
+    for m2m in model._meta.many_to_many:
+        related = m2m.related_model
+        if related not in NAMES:
+            continue
+        through = m2m.remote_field.through
+        source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        singular = model._meta.model_name
+        other = f"{related._meta.model_name}" if related is not model else f"{m2m.name}_of"
+        related_key = key_of(related)
+        links.append(
+            Table(
+                f"{name}_{m2m.name}",
+                f"Which {related._meta.verbose_name_plural} each {singular} links ({m2m.name}).",
+                lambda t=through, s=source, g=target, q=queryset: (
+                    t.objects.filter(**{f"{s}__in": q()})
+                    .select_related(s, g)
+                    .order_by(f"{s}_id", f"{g}_id")
+                ),
+                [
+                    Column(
+                        singular,
+                        "string",
+                        lambda row, s=source, k=own_key: getattr(getattr(row, s), k),
+                        required=True,
+                        references=(name, own_key),
+                    ),
+                    Column(
+                        other,
+                        "string",
+                        lambda row, g=target, k=related_key: getattr(getattr(row, g), k),
+                        required=True,
+                        references=(NAMES[related], related_key),
+                    ),
+                ],
+                primary_key=[singular, other],
+            )
+        )
+    return table, links
+
+
+def citation_table(exported: dict) -> Table:
+    """Where each exported record's words are in its source: record kind and key, document,
+    section, lines and excerpt."""
+    types = {ContentType.objects.get_for_model(model).pk: model for model in exported}
+
+    def rows():
+        keys = {}
+        for model, queryset in exported.items():
+            keys[model] = {r.pk: getattr(r, key_of(model)) for r in queryset()}
+        citations = Citation.objects.filter(content_type__in=list(types)).select_related("document")
+        for citation in citations.order_by("content_type", "object_id", "order", "line_start"):
+            model = types[citation.content_type_id]
+            key = keys[model].get(citation.object_id)
+            if key is not None:
+                citation.record_kind, citation.record_key = NAMES[model], key
+                yield citation
+
+    def text(name):
+        return lambda c: getattr(c, name)
+
+    return Table(
+        "citations",
+        "Where each record's words are in its source document.",
+        rows,
+        [
+            Column("record_kind", "string", text("record_kind"), "The table of the record.", True),
+            Column("record_key", "string", text("record_key"), "The record's key there.", True),
+            Column(
+                "document",
+                "string",
+                lambda c: c.document.slug,
+                "The source document's slug.",
+                required=True,
+                references=("sources", "slug"),
+            ),
+            Column("locator", "string", text("locator"), "Section of the document.", True),
+            Column("line_start", "integer", text("line_start"), "First line cited.", True),
+            Column("line_end", "integer", text("line_end"), "Last line cited.", True),
+            Column("excerpt", "string", text("excerpt"), "A short verbatim excerpt.", True),
+        ],
+    )
+
+
+def export_datapackage(directory: Path) -> Path:
+    """Write the package to `directory`; the path of its `datapackage.json`."""
+    tables = []
+    exported = {}
+    for name, model, queryset in RESOURCES:
+        table, links = model_table(name, model, queryset)
+        tables += [table, *links]
+        exported[model] = queryset
+    tables.append(citation_table(exported))
+    version = data_version.current()
+    sources = [
+        {"title": ", ".join(p for p in (d.title, d.symbol, d.publisher, str(d.year or "")) if p)}
+        for d in SourceDocument.objects.all()
+    ]
+    descriptor = {
+        "name": "gfmd-practices",
+        "title": "GFMD Practices: the knowledge base of the Global Forum on Migration and "
+        "Development's first meeting and related UN documents",
+        "description": "Meetings, roundtables, sessions, participations, recommendations, good "
+        "practices and RCP profiles, each cited to the lines of its source document.",
+        "version": str(version or 0),
+        "data_version": version,
+        "created": timezone.now().isoformat(),
+        "homepage": getattr(settings, "GFMD_HOMEPAGE", ""),
+        "licenses": [LICENCE],
+        "sources": sources,
+    }
+    if not descriptor["homepage"]:
+        del descriptor["homepage"]
+    return write_package(directory, tables, descriptor)
