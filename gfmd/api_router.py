@@ -1,9 +1,9 @@
 """The router of /api/v1/: every resource of every app, registered in the order the API root
 lists them, and the root itself, which also links the documentation, the schema and the facets."""
 
+from django.urls import reverse
 from rest_framework import routers
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet, SourceViewSet
@@ -33,7 +33,8 @@ class APIRootView(StrictParametersMixin, routers.APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        links = {key: reverse(name, request=request) for key, name in ROOT_LINKS}
+        # Django's reverse: DRF's would carry this request's `format` into the documentation's URL.
+        links = {key: request.build_absolute_uri(reverse(name)) for key, name in ROOT_LINKS}
         return Response({**response.data, **links})
 
 
