@@ -86,9 +86,11 @@ def structured_data(record, request) -> dict:
         }
     if kind == "country":
         data["identifier"] = record.iso3
-    organisations = _related(record, "organisations") + _related(record, "supporting_organisations")
+    # Who carried out a practice; who supports an RCP.
+    organisations = {"practice": "organisations", "rcp": "supporting_organisations"}.get(kind)
+    organisations = _related(record, organisations) if organisations else []
     if organisations:
-        data["sourceOrganization" if kind == "practice" else "sponsor"] = [
+        data["contributor" if kind == "practice" else "sponsor"] = [
             {
                 "@type": "Organization",
                 "name": o.name,

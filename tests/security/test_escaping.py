@@ -222,7 +222,7 @@ def api_urls(records) -> list[str]:
         "/api/v1/sessions/?q=zyxxq",
         "/api/v1/sessions/xss-session/",
         "/api/v1/participations/?session=1.99",
-        f"/api/v1/participations/{records['participation'].pk}/",
+        f"/api/v1/participations/{records['participation'].key}/",
         "/api/v1/recommendations/?session=1.99",
         "/api/v1/recommendations/xss-rec/",
         "/api/v1/rcps/?q=zyxxq",
@@ -276,12 +276,12 @@ def test_json_api_returns_the_text_as_data(client, records):
 
 
 def test_search_api_snippets_are_html_with_the_text_escaped(client, records):
-    """Titles and snippets of search hits are HTML, with the matches in <mark>: the text around
-    them is escaped, so a client can show them as HTML and a typed '<mark>' stays text."""
-    for url in ("/api/v1/search/?q=zyxxq", "/api/v1/search/?q=zyxxq&format=api"):
-        response = client.get(url)
-        assert response.status_code == 200
-        assert unescaped(response.content.decode()) == [], url
+    """The highlights of search hits are HTML, with the matches in <mark>: the text around them
+    is escaped, so a client can show them as HTML and a typed '<mark>' stays text. The plain
+    `title` and `snippet` are the text as data, like every other JSON field."""
+    response = client.get("/api/v1/search/?q=zyxxq&format=api")
+    assert response.status_code == 200
+    assert unescaped(response.content.decode()) == []
     hits = [
         hit
         for group in client.get("/api/v1/search/?q=zyxxq").json()["groups"]
@@ -289,8 +289,9 @@ def test_search_api_snippets_are_html_with_the_text_escaped(client, records):
     ]
     assert hits
     for hit in hits:
-        assert hit["title"].startswith("<mark>zyxxq</mark> &lt;script&gt;alert(1)"), hit
-        assert SCRIPT not in hit["title"] + hit["snippet"]
+        assert hit["title_highlight"].startswith("<mark>zyxxq</mark> &lt;script&gt;alert(1)"), hit
+        assert SCRIPT not in hit["title_highlight"] + hit["snippet_highlight"]
+        assert "<mark>" not in hit["title"] and "&lt;" not in hit["title"] + hit["snippet"]
 
 
 def csv_cells(client, url: str) -> list[str]:
