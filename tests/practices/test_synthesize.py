@@ -327,6 +327,7 @@ def test_synthetic_participations_are_hidden_from_the_api(client, synthetic_peop
     csv = client.get("/api/v1/participations/", {"format": "csv"}).content.decode()
     assert not any(name in csv for name in names)
     assert client.get(f"/api/v1/participations/{at_session.pk}/").status_code == 404
+    assert client.get(f"/api/v1/participations/{at_session.key}/").status_code == 404
     session = client.get(f"/api/v1/sessions/{at_session.session.slug}/").json()
     assert at_session.name not in {p["name"] for p in session["participations"]}
     roundtable = client.get(f"/api/v1/roundtables/{at_roundtable.roundtable.slug}/").json()
