@@ -9,7 +9,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from roundtables.models import Participation
-from tests.factories import make_participation, make_practice, make_roundtable, make_session
+from tests.factories import (
+    curator_permissions,
+    make_participation,
+    make_practice,
+    make_roundtable,
+    make_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,11 +148,10 @@ def test_practice_outcomes_not_results(api):
 
 
 def test_practice_outcomes_are_written_under_their_api_name(django_user_model):
-    from rest_framework.authtoken.models import Token
-
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.user_permissions.set(curator_permissions())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.force_authenticate(user)
     practice = make_practice()
     response = client.patch(
         f"/api/v1/practices/{practice.slug}/",
