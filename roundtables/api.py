@@ -118,6 +118,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         model = Participation
         fields = [
             "key",
+            "version",
             "name",
             "role",
             "position",
