@@ -7,6 +7,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from django_filters.utils import translate_validation
+
+from gfmd.lib.api.filters import FilterBackend
 from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
@@ -129,7 +132,7 @@ class FacetSerializer(serializers.Serializer):
 
 
 class PracticeViewSet(CuratedViewSet):
-    """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
+    """Good practices. Filters: theme, country, region, scope, type, meeting, session, roundtable, rcp,
     start_year_min/max; `q` searches; `ordering` sorts."""
 
     lookup_field = "slug"
@@ -148,8 +151,11 @@ class PracticeViewSet(CuratedViewSet):
     @action(detail=False, pagination_class=None)
     def facets(self, request):
         """How many of the matching practices have each facet value (same filters as the list)."""
-        matching = self.filter_queryset(self.list_queryset())
-        facets = cached_practice_facets(request, matching)
+        base = self.list_queryset()
+        filterset = FilterBackend().get_filterset(request, base, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        facets = cached_practice_facets(request, filterset, base)
         return Response(FacetSerializer(facets, many=True).data)
 
     def paginate_queryset(self, queryset):

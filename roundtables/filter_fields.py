@@ -14,6 +14,7 @@ def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
         queryset=Meeting.objects.all(),
         to_field_name="slug",
         example="a meeting slug",
+        label_field="title",
         **kwargs,
     )
 

@@ -21,12 +21,13 @@ pytestmark = pytest.mark.django_db
 # url, queries, a text the page must show; counted with nothing cached (the first visit after an
 # edit). The queries of a list are: count, rows, and one per prefetched relation. The practice list
 # reads the data version, its ordered ids, the page's rows with two prefetches, and one grouped
-# query per facet (7); the filters' keys add one query each.
+# query per facet (8: theme, region, country, meeting, session, scope, type, RCP; each counted
+# with the other facets' filters, not its own); the filters' keys add one query each.
 PAGES = [
     ("/", 12, "Browse by theme"),
-    ("/practices/", 12, "Good practices"),
-    ("/practices/?theme=human-capital-labour-mobility&country=PHL", 14, "Filters:"),
-    ("/practices/?theme=gender&country=ATA", 11, "No practice matches"),
+    ("/practices/", 13, "Good practices"),
+    ("/practices/?theme=human-capital-labour-mobility&country=PHL", 15, "Filters:"),
+    ("/practices/?theme=gender&country=ATA", 12, "No practice matches"),
     ("/themes/", 4, "Human capital development and labour mobility"),
     ("/themes/gender/", 6, "Gender"),
     ("/meetings/", 1, "First meeting of the Global Forum"),
@@ -156,7 +157,9 @@ def test_facet_counts_match_filtered_results(client):
     counts = {name: [(v.value, v.count) for v in facets[name].values] for name in facets}
     assert counts["scope"] == [("national", 2), ("bilateral", 1)]
     assert counts["country"] == [(country.iso3, 3)]
-    assert counts["theme"] == [(theme.slug, 3)]
+    # the theme facet is counted without the theme filter: every theme stays offered
+    assert (theme.slug, 3) in counts["theme"]
+    assert len(counts["theme"]) > 1
     assert counts["rcp"] == []
 
 
