@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-
-from django_filters.utils import translate_validation
 
 from gfmd.lib.api.filters import FilterBackend
 from gfmd.lib.api.refs import (
@@ -132,8 +131,8 @@ class FacetSerializer(serializers.Serializer):
 
 
 class PracticeViewSet(CuratedViewSet):
-    """Good practices. Filters: theme, country, region, scope, type, meeting, session, roundtable, rcp,
-    start_year_min/max; `q` searches; `ordering` sorts."""
+    """Good practices. Filters: theme, country, region, scope, type, meeting, session,
+    roundtable, rcp, start_year_min/max; `q` searches; `ordering` sorts."""
 
     lookup_field = "slug"
     filterset_class = PracticeFilter
