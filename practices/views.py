@@ -35,7 +35,12 @@ class ThemeDetailView(DetailView):
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):
-        return Theme.objects.for_detail()
+        return Theme.objects.for_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(Theme.objects.records_below(self.object))
+        return context
 
 
 class PracticeListView(FilteredListView):
