@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
@@ -13,7 +14,7 @@ from gfmd.lib.data_version import cached
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import SearchForm, search_all
+from gfmd.site.search import KINDS, SearchForm, search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -71,14 +72,24 @@ class SearchView(TemplateView):
             return self.render_to_response(context, status=400)
         text, kinds, per_kind = form.search()
         if form.has_query():
-            context["groups"] = cached(
+            use_places = not form.as_typed()
+            result = cached(
                 request,
-                "search",
-                (text, kinds, per_kind),
-                lambda: search_all(text, kinds=kinds, per_kind=per_kind),
+                "search-page",
+                (text, kinds, per_kind, use_places),
+                lambda: search_all(
+                    text, kinds=kinds, per_kind=per_kind, request=request, use_places=use_places
+                ),
             )
-            context["total"] = sum(group.total for group in context["groups"])
-            context["suggestion"] = suggest(text)
+            context.update(
+                result=result,
+                groups=result.groups,
+                total=result.total,
+                suggestion=suggest(text),
+                kinds=kinds or [],
+                kind_choices=[(kind, label) for kind, label, *_ in KINDS],
+                as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
+            )
         return self.render_to_response(context)
 
 

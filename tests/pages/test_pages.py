@@ -25,7 +25,10 @@ pytestmark = pytest.mark.django_db
 # with the other facets' filters, not its own); the filters' keys add one query each. The
 # recommendation list: count, rows, its prefetches, the data version and one query per facet
 # (5: theme, follow-up, actor, horizontal issue, session), no longer one per multi-select menu.
-# The RCP list: count, rows, a prefetch, the data version and its 3 facets.
+# The RCP list: count, rows, a prefetch, the data version and its 3 facets. Search adds to its
+# count and hits per kind the index of names people know records by (one query for each of
+# RCPs, organisations, countries and practices; cached under the data version) and the countries
+# of the practices found (one prefetch), which each practice hit shows.
 PAGES = [
     ("/", 12, "Browse by theme"),
     ("/practices/", 13, "Good practices"),
@@ -47,7 +50,7 @@ PAGES = [
     ("/organisations/iom/", 6, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
     ("/sources/brussels-report/", 2, "What it contributed"),
-    ("/search/?q=remittances", 12, "result"),
+    ("/search/?q=remittances", 17, "result"),
 ]
 
 # Pages whose costly results are cached under the data version: the queries of a second visit

@@ -14,7 +14,15 @@ QUERIES = yaml.safe_load((Path(__file__).parent / "queries.yaml").read_text())
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("case", QUERIES, ids=[f"{c['query']}>{c['within']}" for c in QUERIES])
+def cases():
+    for case in QUERIES:
+        marks = ()
+        if case.get("known_miss"):
+            marks = pytest.mark.xfail(strict=True, reason=case["known_miss"])
+        yield pytest.param(case, marks=marks, id=f"{case['query']} within {case['within']}")
+
+
+@pytest.mark.parametrize("case", cases())
 def test_query_brings_its_record(client, case):
     links = result_links(client, case["query"])
     rank = rank_of(links, case["expect"])
