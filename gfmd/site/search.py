@@ -153,7 +153,7 @@ class SearchForm(EveryValueCheckedForm):
         data = self.cleaned_data
         return data["q"], sorted(data.get("kind") or []) or None, data.get("per_kind") or 10
 
-    def as_typed(self) -> bool:
+    def words_as_typed(self) -> bool:
         return bool(self.cleaned_data.get("as_typed"))
 
     def has_query(self) -> bool:

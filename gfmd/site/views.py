@@ -72,7 +72,7 @@ class SearchView(TemplateView):
             return self.render_to_response(context, status=400)
         text, kinds, per_kind = form.search()
         if form.has_query():
-            use_places = not form.as_typed()
+            use_places = not form.words_as_typed()
             result = cached(
                 request,
                 "search-page",

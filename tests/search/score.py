@@ -24,9 +24,8 @@ def main() -> None:
         rank = rank_of(result_links(client, case["query"]), case["expect"])
         ok = rank is not None and rank <= case["within"]
         hits += ok
-        print(
-            f"{'hit ' if ok else 'MISS'} rank {rank or '-':>3} (need {case['within']}) {case['query']}"
-        )
+        verdict = "hit " if ok else "MISS"
+        print(f"{verdict} rank {rank or '-':>3} (need {case['within']}) {case['query']}")
     print(f"{hits}/{len(cases)} = {hits / len(cases):.0%}")
 
 
