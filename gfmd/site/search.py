@@ -138,11 +138,6 @@ class SearchForm(EveryValueCheckedForm):
     per_kind = forms.IntegerField(
         min_value=1, max_value=50, required=False, help_text="Hits shown per kind (default 10)."
     )
-    as_typed = forms.BooleanField(
-        required=False,
-        help_text="Search the words as typed: no country, region or organisation in the query is "
-        "applied as a filter (search page).",
-    )
 
     def __init__(self, data, *, require_query: bool = True):
         super().__init__(data)
@@ -152,6 +147,18 @@ class SearchForm(EveryValueCheckedForm):
         """(text, kinds or None for all, hits per kind) of a valid form."""
         data = self.cleaned_data
         return data["q"], sorted(data.get("kind") or []) or None, data.get("per_kind") or 10
+
+
+
+class SearchPageForm(SearchForm):
+    """The search page's parameters: the API's, and whether to search the words as typed (the
+    page applies the countries, regions and organisations a query names as filters)."""
+
+    as_typed = forms.BooleanField(
+        required=False,
+        help_text="Search the words as typed: no country, region or organisation in the query is "
+        "applied as a filter.",
+    )
 
     def words_as_typed(self) -> bool:
         return bool(self.cleaned_data.get("as_typed"))

@@ -14,7 +14,7 @@ from gfmd.lib.data_version import cached
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import KINDS, SearchForm, search_all
+from gfmd.site.search import KINDS, SearchPageForm, search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -64,7 +64,7 @@ class SearchView(TemplateView):
     template_name = "search.html"
 
     def get(self, request, *args, **kwargs):
-        form = SearchForm(request.GET, require_query=False)
+        form = SearchPageForm(request.GET, require_query=False)
         text = request.GET.get("q", "")
         context = self.get_context_data(q=text, form=form)
         if not form.is_valid():
