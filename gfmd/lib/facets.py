@@ -50,9 +50,10 @@ class Facet:
 class FacetSpec:
     name: str
     label: str
-    # The values() path of the facet's key, and of its label (or a mapping of choices).
+    # The values() path of the facet's key, and the paths of its label, the first one not empty
+    # (or a mapping of choices).
     key: str
-    label_source: str | dict
+    label_source: tuple[str, ...] | dict
     # A hierarchy (the theme tree): the field naming a record's parent; a value then counts the
     # records of itself and of every value below it, as its filter selects them.
     parent_field: str = ""
@@ -73,7 +74,7 @@ def facet_table(filterset_class, names, distinct=()) -> tuple[FacetSpec, ...]:
                 name,
                 declared.label,
                 f"{path}__{key}",
-                f"{path}__{declared.label_field}",
+                tuple(f"{path}__{field}" for field in label_fields(declared)),
                 parent_field=getattr(declared, "parent_field", ""),
             )
         table.append(
@@ -82,6 +83,16 @@ def facet_table(filterset_class, names, distinct=()) -> tuple[FacetSpec, ...]:
             else spec
         )
     return tuple(table)
+
+
+def label_fields(declared) -> tuple[str, ...]:
+    """The fields naming a filter's records, the first one not empty: ("common_name", "name")."""
+    fields = declared.label_field
+    return (fields,) if isinstance(fields, str) else tuple(fields)
+
+
+def first_filled(values) -> str:
+    return next((str(value) for value in values if value), "")
 
 
 def filtered_without(filterset, base, omit: str):
@@ -123,9 +134,9 @@ def hierarchy_rows(spec: FacetSpec, filterset, records, limit: int):
         declared.queryset.model._default_manager.annotate(n=DistinctCount(links))
         .filter(n__gt=0)
         .order_by("-n", key)
-        .values_list(key, declared.label_field, "n")[:limit]
+        .values_list(key, *label_fields(declared), "n")[:limit]
     )
-    return list(rows)
+    return [(row[0], first_filled(row[1:-1]), row[-1]) for row in rows]
 
 
 def facet_rows(spec: FacetSpec, filterset, records, limit: int):
@@ -134,7 +145,7 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
     model = records.model
     base = model._default_manager.filter(pk__in=records)
     choices = isinstance(spec.label_source, dict)
-    fields = [spec.key] if choices else [spec.key, spec.label_source]
+    fields = [spec.key] if choices else [spec.key, *spec.label_source]
     rows = (
         # Filtering before values() makes the grouping reuse this one inner join; filtering
         # after annotate() joined the relation a second time and multiplied the rows.
@@ -148,7 +159,7 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
             row[spec.key],
             spec.label_source.get(str(row[spec.key]), row[spec.key])
             if choices
-            else row[spec.label_source],
+            else first_filled(row[field] for field in spec.label_source),
             row["n"],
         )
         for row in rows
@@ -163,7 +174,10 @@ def selected_values(filterset, spec: FacetSpec) -> list[tuple[str, str]]:
         return [(str(v), str(spec.label_source.get(str(v), v))) for v in chosen]
     declared = filterset.filters[spec.name]
     key = declared.extra["to_field_name"]
-    return [(str(getattr(obj, key)), str(getattr(obj, declared.label_field))) for obj in chosen]
+    return [
+        (str(getattr(obj, key)), first_filled(getattr(obj, f) for f in label_fields(declared)))
+        for obj in chosen
+    ]
 
 
 def disjunctive_facets(

@@ -149,7 +149,6 @@ class SearchForm(EveryValueCheckedForm):
         return data["q"], sorted(data.get("kind") or []) or None, data.get("per_kind") or 10
 
 
-
 class SearchPageForm(SearchForm):
     """The search page's parameters: the API's, and whether to search the words as typed (the
     page applies the countries, regions and organisations a query names as filters)."""
@@ -283,10 +282,11 @@ def search_all(
     rows = [row for row in KINDS if not kinds or row[0] in kinds]
 
     def run(words: str, places: list[Place]) -> list[Group]:
+        # The places filter the practices; the other kinds are searched for every word typed.
         return [
             search_kind(
                 row,
-                words,
+                words if row[0] == "practice" or not places else text,
                 per_kind=per_kind,
                 places=places,
                 named_pks=named_by_kind.get(row[0], []),

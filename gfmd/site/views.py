@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.lib.data_version import cached
@@ -108,12 +110,22 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["by_kind"] = (
-            self.object.citations.values("content_type__model")
+        rows = (
+            self.object.citations.values("content_type__app_label", "content_type__model")
             .annotate(n=Count("id"), records=Count("object_id", distinct=True))
             .order_by("-n")
         )
+        context["by_kind"] = [{**row, "label": kind_label(row)} for row in rows]
         return context
+
+
+def kind_label(row) -> str:
+    """'Horizontal issues', not the model's name 'horizontalissue'."""
+    try:
+        model = apps.get_model(row["content_type__app_label"], row["content_type__model"])
+    except LookupError:
+        return row["content_type__model"]
+    return capfirst(model._meta.verbose_name_plural)
 
 
 class CountryListView(ListView):

@@ -32,7 +32,7 @@ def test_places_in_a_query_filter_the_practices_and_can_be_removed(client):
     body = body_of(client, q="health workers africa")
     assert "Practices filtered by:" in body
     assert "Remove filter Africa" in body
-    assert "and the words “health workers”" in body
+    assert "and the words “health workers”;" in body
     chip = re.search(r'<a class="chip" href="([^"]+)"', body).group(1).replace("&amp;", "&")
     assert "as_typed=1" in chip
     as_typed = client.get("/search/" + chip).content.decode()
