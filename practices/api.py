@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gfmd.lib.api.filters import FilterBackend
 from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
@@ -129,8 +131,8 @@ class FacetSerializer(serializers.Serializer):
 
 
 class PracticeViewSet(CuratedViewSet):
-    """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
-    start_year_min/max; `q` searches; `ordering` sorts."""
+    """Good practices. Filters: theme, country, region, scope, type, meeting, session,
+    roundtable, rcp, start_year_min/max; `q` searches; `ordering` sorts."""
 
     lookup_field = "slug"
     filterset_class = PracticeFilter
@@ -151,8 +153,11 @@ class PracticeViewSet(CuratedViewSet):
     @action(detail=False, pagination_class=None)
     def facets(self, request):
         """How many of the matching practices have each facet value (same filters as the list)."""
-        matching = self.filter_queryset(self.list_queryset())
-        facets = cached_practice_facets(request, matching)
+        base = self.list_queryset()
+        filterset = FilterBackend().get_filterset(request, base, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        facets = cached_practice_facets(request, filterset, base)
         return Response(FacetSerializer(facets, many=True).data)
 
     def paginate_queryset(self, queryset):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 
+from gfmd.lib.facets import DistinctCount
+from gfmd.lib.filters import related_to_any
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
@@ -42,17 +44,45 @@ class ThemeQuerySet(NaturalKeyQuerySet):
             ),
         )
 
+    def for_page(self):
+        """A theme for its page, whose lists (`records_below`) include the sub-themes'."""
+        return self.select_related("parent").prefetch_related("children", "citations__document")
+
+    def records_below(self, theme) -> dict[str, list]:
+        """The published practices, the sessions and the published recommendations of a theme
+        and of every theme below it, as its filter selects them: one query each."""
+        themes = Theme.objects.with_descendants([theme])
+        sessions = related_model(Theme, "sessions").objects
+        recommendations = related_model(Theme, "recommendations").objects
+        return {
+            "practices": list(
+                related_to_any(Practice.objects.published(), "themes", themes)
+                .only("slug", "title")
+                .order_by("title")
+            ),
+            "sessions": list(related_to_any(sessions.all(), "themes", themes)),
+            "recommendations": list(
+                related_to_any(recommendations.published(), "themes", themes).select_related(
+                    "session", "horizontal_issue"
+                )
+            ),
+        }
+
     def usage_counts(self) -> dict[str, dict[int, int]]:
-        """How many published practices and recommendations each theme has (its own links),
-        each relation counted in its own grouped query: in one join their rows would multiply."""
+        """How many published practices and recommendations each theme has, its sub-themes'
+        included (as the theme filter selects them), each relation counted in one query."""
 
         def per_theme(relation: str, record: str) -> dict[int, int]:
             rel = Theme._meta.get_field(relation)  # the reverse side of a many-to-many
-            through = rel.through
             published = rel.related_model.objects.published()
-            rows = through.objects.filter(**{f"{record}__in": published})
-            rows = rows.values("theme").annotate(n=models.Count("pk")).order_by()
-            return {row["theme"]: row["n"] for row in rows}
+            below = (
+                Q(theme=OuterRef("pk"))
+                | Q(theme__parent=OuterRef("pk"))
+                | Q(theme__parent__parent=OuterRef("pk"))
+            )
+            links = rel.through.objects.filter(below, **{f"{record}__in": published})
+            rows = Theme.objects.annotate(n=DistinctCount(links.values(f"{record}_id")))
+            return {pk: n for pk, n in rows.values_list("pk", "n") if n}
 
         return {
             "practices": per_theme("practices", "practice"),

@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView
 
+from gfmd.lib.facets import facet_table
 from gfmd.lib.listing import FilteredListView
 from rcps.filters import RCPFilter
 from rcps.models import RCP
@@ -11,6 +12,8 @@ class RCPListView(FilteredListView):
     template_name = "rcps/rcp_list.html"
     filterset_class = RCPFilter
     paginate_by = 50
+    facet_table = facet_table(RCPFilter, ("region", "md_engagement", "questionnaire"))
+    facets_name = "rcps"
 
     def base_queryset(self):
         return RCP.objects.with_related()

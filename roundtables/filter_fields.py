@@ -14,6 +14,7 @@ def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
         queryset=Meeting.objects.all(),
         to_field_name="slug",
         example="a meeting slug",
+        label_field="title",
         **kwargs,
     )
 
@@ -25,6 +26,7 @@ def roundtable_filter(field_name: str = "roundtable", **kwargs) -> KeyMultipleFi
         queryset=Roundtable.objects.all(),
         to_field_name="number",
         example="a roundtable number: 1, 2 or 3",
+        label_field="title",
         **kwargs,
     )
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
+from gfmd.lib.facets import cached_facet_fields, cached_facets
 from gfmd.lib.filters import error_message, every_value_checked
 
 
@@ -26,6 +27,15 @@ class FilteredListView(ListView):
     # With a name, the filtered ids are cached under the data version (gfmd.lib.data_version), so
     # that a page costs one query by primary key however costly its filters and sort.
     cached_ids_name = ""
+    # The list's facets (`gfmd.lib.facets.facet_table`), shown as checkboxes with disjunctive
+    # counts, cached under `facets_name` and the data version.
+    facet_table: tuple = ()
+    facets_name = ""
+    facet_label_format = None
+    # The sort menu: (value, label) pairs; empty for a list sorted by its column headings.
+    sort_choices: tuple = ()
+    # Year range inputs: (minimum filter, maximum filter) of the FilterSet, if any.
+    year_range: tuple = ()
 
     def base_queryset(self):
         raise NotImplementedError
@@ -73,8 +83,25 @@ class FilteredListView(ListView):
             result_count=context["paginator"].count
             if context.get("paginator")
             else len(context["object_list"]),
+            sort_choices=self.sort_choices,
+            year_range=[self.filterset.form[name] for name in self.year_range],
         )
+        if self.facet_table and not self.filter_error:
+            context["facets"] = self.facets()
+            context["facet_fields"] = cached_facet_fields(
+                self.request, self.facets_name, self.facets
+            )
         return context
+
+    def facets(self):
+        return cached_facets(
+            self.request,
+            self.facets_name,
+            self.filterset,
+            self.filterset.queryset,
+            self.facet_table,
+            type(self).facet_label_format,
+        )
 
     def chip_label(self, name: str, value: str) -> str:
         """'Country: Philippines' rather than 'country=PHL'."""

@@ -241,8 +241,8 @@ class SearchViewSet(viewsets.ViewSet):
             request,
             "search",
             (text, kinds, per_kind),
-            lambda: search_all(text, kinds=kinds, per_kind=per_kind),
-        )
+            lambda: search_all(text, kinds=kinds, per_kind=per_kind, request=request),
+        ).groups
         result = {
             "query": text,
             "total": sum(group.total for group in groups),

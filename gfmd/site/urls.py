@@ -3,12 +3,13 @@
 from django.urls import path
 
 from gfmd.site import views
-from gfmd.site.overview import OverviewView
+from gfmd.site.overview import OverviewView, overview_map
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("overview/", OverviewView.as_view(), name="overview"),
+    path("overview/map.svg", overview_map, name="overview-map"),
     path("countries/", views.CountryListView.as_view(), name="country-list"),
     path("countries/<str:iso3>/", views.country_detail, name="country-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -16,7 +19,7 @@ from gfmd.lib.data_version import cached
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import SearchForm, search_all
+from gfmd.site.search import KINDS, SearchPageForm, search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -66,7 +69,7 @@ class SearchView(TemplateView):
     template_name = "search.html"
 
     def get(self, request, *args, **kwargs):
-        form = SearchForm(request.GET, require_query=False)
+        form = SearchPageForm(request.GET, require_query=False)
         text = request.GET.get("q", "")
         context = self.get_context_data(q=text, form=form)
         if not form.is_valid():
@@ -74,14 +77,24 @@ class SearchView(TemplateView):
             return self.render_to_response(context, status=400)
         text, kinds, per_kind = form.search()
         if form.has_query():
-            context["groups"] = cached(
+            use_places = not form.words_as_typed()
+            result = cached(
                 request,
-                "search",
-                (text, kinds, per_kind),
-                lambda: search_all(text, kinds=kinds, per_kind=per_kind),
+                "search-page",
+                (text, kinds, per_kind, use_places),
+                lambda: search_all(
+                    text, kinds=kinds, per_kind=per_kind, request=request, use_places=use_places
+                ),
             )
-            context["total"] = sum(group.total for group in context["groups"])
-            context["suggestion"] = suggest(text, request)
+            context.update(
+                result=result,
+                groups=result.groups,
+                total=result.total,
+                suggestion=suggest(text, request),
+                kinds=kinds or [],
+                kind_choices=[(kind, label) for kind, label, *_ in KINDS],
+                as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
+            )
         return self.render_to_response(context)
 
 
@@ -100,12 +113,22 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["by_kind"] = (
-            self.object.citations.values("content_type__model")
+        rows = (
+            self.object.citations.values("content_type__app_label", "content_type__model")
             .annotate(n=Count("id"), records=Count("object_id", distinct=True))
             .order_by("-n")
         )
+        context["by_kind"] = [{**row, "label": kind_label(row)} for row in rows]
         return context
+
+
+def kind_label(row) -> str:
+    """'Horizontal issues', not the model's name 'horizontalissue'."""
+    try:
+        model = apps.get_model(row["content_type__app_label"], row["content_type__model"])
+    except LookupError:
+        return row["content_type__model"]
+    return capfirst(model._meta.verbose_name_plural)
 
 
 class CountryListView(ListView):
