@@ -35,7 +35,7 @@ def test_production_accepts_real_key():
     assert result.stdout.strip() == "False ['gfmd.example.org', 'www.gfmd.example.org']"
 
 
-def test_production_connection_pool_connects(django_db_setup):
+def test_production_connection_pool_connects(db):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
