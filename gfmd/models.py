@@ -151,7 +151,9 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
             "rcps",
             models.Prefetch(
                 "participations",
-                queryset=participations.objects.published().select_related("session", "roundtable"),
+                queryset=participations.objects.published().select_related(
+                    "session", "roundtable", "meeting"
+                ),
             ),
         )
 
@@ -164,7 +166,12 @@ class SourceDocumentQuerySet(SlugQuerySet):
         )
 
     def for_detail(self):
-        return self.with_citation_count()
+        # the findings and documents a report names are shown on its page
+        return self.with_citation_count().prefetch_related(
+            "findings__themes",
+            "findings__citations__document",
+            "referenced_documents__citations__document",
+        )
 
 
 class Organisation(VersionedModel):

@@ -49,9 +49,9 @@ class MeetingQuerySet(NaturalKeyQuerySet):
             "horizontal_issues",
             models.Prefetch(
                 "participations",
-                queryset=Participation.objects.published().select_related(
-                    "country", "organisation"
-                ),
+                queryset=Participation.objects.published()
+                .select_related("country", "organisation")
+                .prefetch_related("citations__document"),
             ),
             models.Prefetch(
                 "roundtables",
