@@ -23,11 +23,13 @@ class FollowUpStatus(models.TextChoices):
 class FindingKind(models.TextChoices):
     """The parts of a report that are neither initiatives nor a meeting's recommendations."""
 
+    BACKGROUND = "background", "Context"
     CONSULTATION = "consultation", "How Member States were consulted"
     VIEW = "view", "Member States' views"
     EVALUATION = "evaluation", "Evaluation"
     CONCLUSION = "conclusion", "Conclusion"
     OPTION = "option", "Option for follow-up"
+    QUESTION = "question", "Question put"
 
 
 class ReportFindingQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
@@ -50,7 +52,9 @@ class ReportFinding(CuratedModel):
     next meeting; a report's option is put to Member States to decide, and a finding proposes
     nothing. Holding them apart keeps the recommendation list to what the Forum proposed, and
     lets a report's page and its themes' pages show what the report concluded, in its order
-    (`number` keeps the paragraph as printed)."""
+    (`number` keeps the paragraph as printed). A shorter note (the RCP chairs' break-out note)
+    gives its context and the questions it puts; those are findings of the kinds "context" and
+    "question put"."""
 
     search_weights = {"title": "A", "summary": "B"}
     search = search_field(search_weights)
