@@ -135,7 +135,7 @@ class RecommendationAdmin(CuratedAdmin):
 class FollowUpAdmin(CuratedAdmin):
     list_display = ["recommendation", "as_of", "status"]
     list_filter = ["status"]
-    list_select_related = ["recommendation"]
+    list_select_related = ["recommendation__session", "recommendation__horizontal_issue"]
     autocomplete_fields = ["recommendation"]
 
 
