@@ -10,7 +10,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 from gfmd.lib.tokens import masked
-from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
+from gfmd.models import (
+    Citation,
+    Country,
+    FixtureLoad,
+    Organisation,
+    ReferencedDocument,
+    SourceDocument,
+)
 
 
 class CitationInline(GenericTabularInline):
@@ -87,7 +94,7 @@ class OrganisationAdmin(CuratedAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "acronym", "aliases"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["acronym"]}
 
@@ -97,6 +104,15 @@ class SourceDocumentAdmin(VersionedAdmin):
     list_display = ["title", "symbol", "publisher", "published", "seed_file"]
     search_fields = ["title", "short_title", "symbol"]
     prepopulated_fields = {"slug": ["short_title"]}
+
+
+@admin.register(ReferencedDocument)
+class ReferencedDocumentAdmin(CuratedAdmin):
+    list_display = ["title", "symbol", "source"]
+    list_filter = ["source"]
+    list_select_related = ["source"]
+    search_fields = ["title", "symbol", "description"]
+    prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Citation)

@@ -17,6 +17,11 @@ from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 SlugQuerySet = NaturalKeyQuerySet
 
 
+def alias_list(text: str) -> list[str]:
+    """The names of an `aliases` field (one per line), blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class Region(models.TextChoices):
     """UN M49 regions."""
 
@@ -146,7 +151,9 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
             "rcps",
             models.Prefetch(
                 "participations",
-                queryset=participations.objects.published().select_related("session", "roundtable"),
+                queryset=participations.objects.published().select_related(
+                    "session", "roundtable", "meeting"
+                ),
             ),
         )
 
@@ -159,16 +166,25 @@ class SourceDocumentQuerySet(SlugQuerySet):
         )
 
     def for_detail(self):
-        return self.with_citation_count()
+        # the findings and documents a report names are shown on its page
+        return self.with_citation_count().prefetch_related(
+            "findings__themes",
+            "findings__citations__document",
+            "referenced_documents__citations__document",
+        )
 
 
 class Organisation(VersionedModel):
-    search_weights = {"name": "A", "acronym": "A", "description": "B"}
+    search_weights = {"name": "A", "acronym": "A", "aliases": "A", "description": "B"}
     search = search_field(search_weights)
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=255, help_text="Full name, as the documents spell it.")
     acronym = models.CharField(max_length=30, blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the documents use, one per line ('UN-DESA', 'CPPS').",
+    )
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     country = models.ForeignKey(
         Country,
@@ -199,6 +215,10 @@ class Organisation(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return alias_list(self.aliases)
 
     def get_absolute_url(self) -> str:
         return key_url("organisation-detail", self.slug)
@@ -276,6 +296,45 @@ class Citation(models.Model):
         if self.line_start == self.line_end:
             return f"line {self.line_start}"
         return f"lines {self.line_start}-{self.line_end}"
+
+
+class ReferencedDocumentQuerySet(SlugQuerySet):
+    def for_detail(self):
+        return self.select_related("source").prefetch_related("citations__document")
+
+
+class ReferencedDocument(VersionedModel):
+    """A document that a source names (a background paper it was excerpted from, a paper it draws
+    upon, a compendium a footnote points to) but whose text the knowledge base does not hold.
+
+    It is not a `SourceDocument`: nothing can be cited from it, only what the source says about
+    it. So it keeps the title and symbol as printed, the source that names it, and a description
+    of what the source says it is, with citations to those words."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300, help_text="The title as the source prints it.")
+    symbol = models.CharField(max_length=60, blank=True, help_text="Document symbol, if printed.")
+    author = models.CharField(
+        max_length=200, blank=True, help_text="Who prepared it, as the source says."
+    )
+    date_text = models.CharField(max_length=60, blank=True, help_text="The date, as printed.")
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="referenced_documents",
+        help_text="The source document that names it.",
+    )
+    description = models.TextField(help_text="What the source says it is, in your own words.")
+    curator_note = models.TextField(blank=True)
+    citations = GenericRelation("gfmd.Citation")
+
+    objects = ReferencedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.symbol})" if self.symbol else self.title
 
 
 class CuratedModel(VersionedModel):

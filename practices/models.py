@@ -42,6 +42,10 @@ class ThemeQuerySet(NaturalKeyQuerySet):
                 .objects.published()
                 .select_related("session", "horizontal_issue"),
             ),
+            models.Prefetch(
+                "report_findings",
+                queryset=related_model(Theme, "report_findings").objects.select_related("document"),
+            ),
         )
 
     def for_page(self):

@@ -120,6 +120,8 @@ class MeetingViewSet(CuratedViewSet):
 class ParticipationSerializer(serializers.ModelSerializer):
     session = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     roundtable = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    # a role at the meeting outside its sessions: the meeting and the part of it
+    meeting = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     country = CountryRef(read_only=True, allow_null=True)
     organisation = OrganisationRef(read_only=True, allow_null=True)
 
@@ -135,6 +137,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "organisation",
             "session",
             "roundtable",
+            "meeting",
+            "part",
             "order",
         ]
 

@@ -13,6 +13,9 @@ from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel
+from roundtables.findings import FindingKind, FollowUp, FollowUpStatus, ReportFinding
+
+__all__ = ["FindingKind", "FollowUp", "FollowUpStatus", "ReportFinding"]  # re-exported
 
 
 class MeetingKind(models.TextChoices):
@@ -44,6 +47,12 @@ class MeetingQuerySet(NaturalKeyQuerySet):
             "parts",
             "topics",
             "horizontal_issues",
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.published()
+                .select_related("country", "organisation")
+                .prefetch_related("citations__document"),
+            ),
             models.Prefetch(
                 "roundtables",
                 queryset=Roundtable.objects.prefetch_related(
@@ -327,6 +336,7 @@ class Role(models.TextChoices):
     RAPPORTEUR = "rapporteur", "Rapporteur"
     GENERAL_RAPPORTEUR = "general_rapporteur", "General rapporteur"
     COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", "Member"
 
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
@@ -338,20 +348,36 @@ class ParticipationQuerySet(NaturalKeyQuerySet):
         return self if settings.GFMD_SERVE_SYNTHETIC else self.filter(synthetic=False)
 
     def with_related(self):
-        return self.select_related("session", "roundtable", "country", "organisation")
+        return self.select_related("session", "roundtable", "meeting", "country", "organisation")
 
 
 class Participation(CuratedModel):
-    """A person in a role at a session, or at a roundtable as a whole (coordinator, general
-    rapporteur). Name, position and affiliation are kept as printed (OCR slips mended)."""
+    """A person in a role at a session, at a roundtable as a whole (coordinator, general
+    rapporteur), or at a meeting outside its sessions: the opening and closing plenaries, the
+    general debate, the horizontal issues, a drafting committee. For the last, `part` names the
+    part of the meeting as the report does, so one person may chair two parts. Name, position
+    and affiliation are kept as printed (OCR slips mended)."""
 
-    natural_key_fields = ("session", "roundtable", "role", "name")
+    natural_key_fields = ("session", "roundtable", "meeting", "part", "role", "name")
 
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
     )
     roundtable = models.ForeignKey(
         Roundtable, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        help_text="For a role at the meeting outside its sessions and roundtables.",
+    )
+    part = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The part of the meeting, as the report names it ('Opening plenary session').",
     )
     name = models.CharField(max_length=200, help_text="As the person spells it, with accents.")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -379,11 +405,12 @@ class Participation(CuratedModel):
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["session", "roundtable", "order", "id"]
+        ordering = ["session", "roundtable", "meeting", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(session__isnull=False, roundtable__isnull=True)
-                | Q(session__isnull=True, roundtable__isnull=False),
+                condition=Q(session__isnull=False, roundtable__isnull=True, meeting__isnull=True)
+                | Q(session__isnull=True, roundtable__isnull=False, meeting__isnull=True)
+                | Q(session__isnull=True, roundtable__isnull=True, meeting__isnull=False),
                 name="participation_one_parent",
             ),
             models.CheckConstraint(
@@ -399,6 +426,11 @@ class Participation(CuratedModel):
                 condition=Q(roundtable__isnull=False),
                 name="participation_unique_in_roundtable",
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "part", "role", "name"],
+                condition=Q(meeting__isnull=False),
+                name="participation_unique_in_meeting",
+            ),
         ]
         indexes = [
             # country pages list the people who spoke for the country
@@ -409,7 +441,7 @@ class Participation(CuratedModel):
         return f"{self.name} ({self.get_role_display()})"
 
     def get_absolute_url(self) -> str:
-        parent = self.session or self.roundtable
+        parent = self.session or self.roundtable or self.meeting
         return parent.get_absolute_url() if parent else ""
 
 
@@ -432,13 +464,6 @@ class Actor(CuratedModel):
         return self.name
 
 
-class FollowUpStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    UNDER_WAY = "under_way", "Under way"
-    REPORTED = "reported", "Reported"
-    COMPLETED = "completed", "Completed"
-
-
 class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def published(self):
         """Never generated test data, unless the server serves it (GFMD_SERVE_SYNTHETIC)."""
@@ -450,7 +475,12 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         ).prefetch_related("themes", "actors")
 
     def for_detail(self):
-        return self.with_related().prefetch_related("citations__document")
+        return self.with_related().prefetch_related(
+            "citations__document",
+            models.Prefetch(
+                "follow_ups", queryset=FollowUp.objects.prefetch_related("citations__document")
+            ),
+        )
 
 
 class Recommendation(CuratedModel):

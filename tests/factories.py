@@ -130,7 +130,7 @@ def make_session(roundtable=None, *, themes=(), **fields) -> Session:
 
 def make_participation(session=None, **fields) -> Participation:
     n = _n()
-    if session is None and "roundtable" not in fields:
+    if session is None and "roundtable" not in fields and "meeting" not in fields:
         session = make_session()
     fields.setdefault("name", f"Test Person {n}")
     fields.setdefault("role", "speaker")

@@ -225,8 +225,12 @@ class Loader:
 
         lookup = {}
         for key in model.natural_key_fields:
+            key_field = model._meta.get_field(key)
             lookup[key] = values.get(key)
-            if lookup[key] in (None, "") and not model._meta.get_field(key).null:
+            if lookup[key] is None and not key_field.null:
+                # a key field that may be blank (a participation's `part`) defaults to blank
+                lookup[key] = key_field.get_default()
+            if lookup[key] in (None, "") and not (key_field.null or key_field.blank):
                 raise CuratedDataError(f"{where}: field '{key}' is required to identify the record")
         # Locked until the load commits, and read under the lock: an edit saved meanwhile is
         # neither lost under an old copy nor counted twice (the version only goes up).

@@ -63,10 +63,12 @@ DETAILS = [
     ("/api/v1/countries/phl/", 5),
     ("/api/v1/countries/PHL/", 5),
     ("/api/v1/rcps/colombo-process/", 6),
-    ("/api/v1/themes/gender/", 6),
-    # meeting, citations, documents, parts, topics, horizontal issues, roundtables, sessions: the
-    # page's queryset (Meeting.objects.for_detail()), which the API shares
-    ("/api/v1/meetings/gfmd-2007/", 8),
+    # the page's queryset (Theme.objects.for_detail()), with the report findings and documents
+    ("/api/v1/themes/gender/", 7),
+    # meeting, citations, documents, parts, topics, horizontal issues, roundtables, sessions, and
+    # the people at meeting level with their citations and the citations' documents: the page's
+    # queryset (Meeting.objects.for_detail()), which the API shares
+    ("/api/v1/meetings/gfmd-2007/", 11),
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
     # organisation, citations, documents, practices, RCPs, participations (for_detail(), shared
     # with the page)

@@ -35,9 +35,13 @@ PAGES = [
     ("/practices/?theme=human-capital-labour-mobility&country=PHL", 15, "Filters:"),
     ("/practices/?theme=gender&country=ATA", 12, "No practice matches"),
     ("/themes/", 4, "Human capital development and labour mobility"),
-    ("/themes/gender/", 6, "Gender"),
+    # a theme: its row and six prefetches (sub-themes, citations, practices, sessions,
+    # recommendations, report findings with their documents)
+    ("/themes/gender/", 7, "Gender"),
     ("/meetings/", 1, "First meeting of the Global Forum"),
-    ("/meetings/gfmd-2007/", 8, "Roundtables and sessions"),
+    # the meeting's row and prefetches; its people outside the sessions add three (the people
+    # with their countries and organisations, their citations, the citations' documents)
+    ("/meetings/gfmd-2007/", 11, "Roundtables and sessions"),
     ("/roundtables/gfmd-2007-roundtable-2/", 6, "Remittances and other diaspora resources"),
     ("/sessions/gfmd-2007-session-2-1/", 11, "Improving the formalization of transfers"),
     ("/recommendations/", 10, "Recommendations"),
@@ -49,7 +53,9 @@ PAGES = [
     ("/organisations/", 1, "International Organization for Migration"),
     ("/organisations/iom/", 6, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
-    ("/sources/brussels-report/", 2, "What it contributed"),
+    # the document and its citation counts, then its report findings and the documents it names
+    # (each empty here, so their own prefetches do not run)
+    ("/sources/brussels-report/", 4, "What it contributed"),
     ("/search/?q=remittances", 17, "result"),
 ]
 
@@ -232,3 +238,49 @@ def test_did_you_mean_knows_only_published_words(client):
     assert "quixotrellis" not in words
     page = client.get("/search/?q=quixotrelis").content.decode()
     assert "quixotrellis" not in page.lower()
+
+
+# What the second reading of the documents shows where people look.
+@pytest.mark.parametrize(
+    ("url", "texts"),
+    [
+        ("/rcps/budapest-process/", ["The documents give no region"]),
+        ("/rcps/soderkoping-process/", ["Commonly called the Söderköping Process"]),
+        (
+            "/rcps/colombo-process/",
+            ["Also known as: ", "Ministerial Consultations on Overseas Employment"],
+        ),
+        ("/rcps/", ["Not stated"]),
+        ("/organisations/cpss/", ["Also known as: CPPS."]),
+        (
+            "/meetings/gfmd-2007/",
+            [
+                "Who chaired, spoke and reported outside the sessions",
+                "Mr Ban Ki-moon",
+                "Horizontal issues drafting committee",
+            ],
+        ),
+        (
+            "/sources/a-63-269/",
+            [
+                "What the report finds and proposes",
+                "Option for follow-up",
+                "Para. 71 (a)",
+                "Documents it names",
+                "ESA/P/WP.197",
+            ],
+        ),
+        ("/sources/rcp-gcm4-mainstreaming/", ["Question put", "Migration Profiles"]),
+        ("/themes/forum-future/", ["What reports find and propose", "para. 71 (c)"]),
+        ("/recommendations/gfmd-2007-3-4-rec-6/", ["Under way, as of 11 August 2008"]),
+        ("/recommendations/gfmd-2007-1-1-rec-1/", ["No follow-up is recorded in these documents"]),
+        ("/organisations/centre-for-equal-opportunities-and-opposition-to-racism/", ["De Witte"]),
+    ],
+)
+def test_names_regions_people_findings_and_follow_up_are_shown(client, url, texts):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in texts:
+        assert text in body, text
+    assert body.count("<h1") == 1
