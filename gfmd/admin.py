@@ -4,6 +4,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from gfmd.lib.conflicts import find_conflict
+from gfmd.lib.history_admin import ChangeReasonFormMixin, HistoryAdminMixin
 from gfmd.models import Citation, Country, FixtureLoad, Organisation, SourceDocument
 
 
@@ -16,7 +17,7 @@ class CitationInline(GenericTabularInline):
     autocomplete_fields = ["document"]
 
 
-class VersionCheckedForm(forms.ModelForm):
+class VersionCheckedForm(ChangeReasonFormMixin, forms.ModelForm):
     """Carries the version the curator opened; saving over a newer version is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -34,8 +35,9 @@ class VersionCheckedForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
-    """Edit history with revert (django-simple-history), and no lost updates."""
+class VersionedAdmin(HistoryAdminMixin, SimpleHistoryAdmin):
+    """Edit history with relations, citations and reasons, revert and restore
+    (gfmd.lib.history_admin on django-simple-history), and no lost updates."""
 
     form = VersionCheckedForm
     save_on_top = True

@@ -16,8 +16,8 @@ class ThemeAdmin(CuratedAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(CuratedAdmin):
-    list_display = ["title", "scope", "type", "start_year", "published"]
-    list_filter = ["published", "scope", "type", "themes", "sessions"]
+    list_display = ["title", "status", "scope", "type", "start_year"]
+    list_filter = ["status", "scope", "type", "themes", "sessions"]
     search_fields = ["title", "summary", "description"]
     autocomplete_fields = [
         "countries",

@@ -150,7 +150,7 @@ def test_facet_counts_match_filtered_results(client):
     theme, country = make_theme(), make_country()
     for scope in ("national", "national", "bilateral"):
         make_practice(themes=[theme], countries=[country], scope=scope)
-    make_practice(themes=[theme], scope="regional", published=False)  # never counted
+    make_practice(themes=[theme], scope="regional", status="draft")  # never counted
     response = client.get("/practices/", {"theme": theme.slug})
     facets = {facet.name: facet for facet in response.context["facets"]}
     counts = {name: [(v.value, v.count) for v in facets[name].values] for name in facets}
