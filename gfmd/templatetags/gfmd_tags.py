@@ -1,6 +1,7 @@
 """Template helpers of the site."""
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -57,3 +58,10 @@ def record_changes(record, limit=5):
     if not hasattr(record, "history"):
         return []
     return public_changes(record, limit)
+
+
+@register.simple_tag
+def report_problem_url(record):
+    """Where a visitor reports a problem with `record` (gfmd.curation)."""
+    content_type = ContentType.objects.get_for_model(record)  # cached per process
+    return reverse("report-problem", args=[content_type.pk, record.pk])
