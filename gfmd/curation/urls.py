@@ -7,5 +7,5 @@ from gfmd.curation import views
 urlpatterns = [
     path("propose/", views.propose, name="propose-practice"),
     path("report/<int:content_type_id>/<int:pk>/", views.report_problem, name="report-problem"),
-    path("received/<str:reference>/", views.received, name="submission-received"),
+    path("received/<slug:reference>/", views.received, name="submission-received"),
 ]
