@@ -66,7 +66,13 @@ def site_url():
     with psycopg.connect(**info, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_DEBUG": "1"}
+    # Review on, as in production: the curation tests publish with a second curator.
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_DEBUG": "1",
+        "GFMD_REVIEW_REQUIRED": "1",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
     subprocess.run([*manage, "load_curated", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)

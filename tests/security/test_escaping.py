@@ -14,8 +14,8 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from django.db import models
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from rest_framework.views import APIView
 
