@@ -39,6 +39,7 @@ class HistoryAdminMixin:
     change_list_template = "admin/history/change_list.html"
     fields_first = ("title", "name", "slug", "summary")
     history_excluded_from_diff = ("version", "relations")
+    history_list_display = ["version"]
 
     # -- every edit: reason, user, relations and citations in the history row --------------
 
