@@ -181,7 +181,7 @@ def test_a_proposal_is_published_only_after_acceptance_and_a_second_approval(
         page.goto(site_url + "/admin/practices/practice/?q=" + title.replace(" ", "+"))
         page.locator("input.action-select").first.check()
         page.select_option("select[name=action]", action)
-        page.get_by_role("button", name="Run").click()
+        page.locator("button[name=index]").click()
 
     act(alice, "submit_for_review")
     assert "Sent for review: 1" in messages(alice)
