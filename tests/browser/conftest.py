@@ -21,7 +21,8 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-DB_NAME = "gfmd_browser_tests"
+# GFMD_BROWSER_TEST_DB names another database, for runs side by side on one server.
+DB_NAME = os.environ.get("GFMD_BROWSER_TEST_DB") or "gfmd_browser_tests"
 
 
 def _host() -> str:
