@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
+from gfmd.lib.history_admin import ChangeReasonFormMixin, HistoryAdminMixin
 from gfmd.lib.tokens import masked
 from gfmd.models import (
     Citation,
@@ -29,7 +30,7 @@ class CitationInline(GenericTabularInline):
     autocomplete_fields = ["document"]
 
 
-class VersionCheckedForm(forms.ModelForm):
+class VersionCheckedForm(ChangeReasonFormMixin, forms.ModelForm):
     """Carries the version the curator opened; saving over a newer version is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -52,8 +53,9 @@ class VersionCheckedForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
-    """Edit history with revert (django-simple-history), and no lost updates: a save locks the
+class VersionedAdmin(HistoryAdminMixin, SimpleHistoryAdmin):
+    """Edit history with relations, citations and reasons, revert and restore
+    (gfmd.lib.history_admin on django-simple-history), and no lost updates: a save locks the
     record's row before reading it, and is refused unless it carries the version it was loaded
     at (gfmd.lib.conflicts)."""
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "roundtables",
     "practices",
     "rcps",
+    "gfmd.curation.apps.CurationConfig",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Files the public uploads with a proposal: kept out of the web root, shown to curators only
+# (through the admin), never served as static or media files.
+MEDIA_ROOT = Path(os.environ.get("GFMD_UPLOADS_DIR", BASE_DIR / "var" / "uploads"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -316,3 +320,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Publishing a practice takes a second curator's approval (practices.review): on in production,
+# off in development unless GFMD_REVIEW_REQUIRED=1.
+GFMD_REVIEW_REQUIRED = env_bool("GFMD_REVIEW_REQUIRED", default=not DEBUG)
+
+# Proposals and problem reports from the public (gfmd.curation): how many one address may send.
+GFMD_SUBMISSION_RATE = os.environ.get("GFMD_SUBMISSION_RATE", "5/hour")

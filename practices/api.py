@@ -25,7 +25,7 @@ from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
 from gfmd.lib.data_version import cached_ids
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
-from practices.models import Practice, Theme
+from practices.models import Practice, Status, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -138,10 +138,15 @@ class PracticeViewSet(CuratedViewSet):
     filterset_class = PracticeFilter
     list_serializer_class = PracticeSerializer
     detail_serializer_class = PracticeDetailSerializer
-    write_serializer_class = write_serializer_for(Practice)
+    # The status changes only through review (practices.review): not written here.
+    write_serializer_class = write_serializer_for(Practice, exclude=("status",))
 
     def list_queryset(self):
         return Practice.objects.published().with_related()
+
+    def perform_create(self, serializer):
+        serializer.validated_data["status"] = Status.DRAFT  # a curator's new practice is a draft
+        super().perform_create(serializer)
 
     def detail_queryset(self):
         return Practice.objects.published().for_detail()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q
+from django.utils import timezone
 
 from gfmd.lib.facets import DistinctCount
 from gfmd.lib.filters import related_to_any
@@ -152,9 +154,17 @@ class PracticeType(models.TextChoices):
     LAW = "law", "Law or regulation"
 
 
+class Status(models.TextChoices):
+    """Where a practice stands: only published ones are shown to visitors."""
+
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
 def published_filter(prefix: str = "") -> Q:
     """The condition of `PracticeQuerySet.published()` across a relation: prefix 'practices__'."""
-    condition = Q(**{f"{prefix}published": True})
+    condition = Q(**{f"{prefix}status": Status.PUBLISHED})
     if not settings.GFMD_SERVE_SYNTHETIC:
         condition &= Q(**{f"{prefix}synthetic": False})
     return condition
@@ -236,7 +246,14 @@ class Practice(CuratedModel):
     themes = models.ManyToManyField(Theme, related_name="practices")
     sessions = models.ManyToManyField("roundtables.Session", blank=True, related_name="practices")
     rcps = models.ManyToManyField("rcps.RCP", blank=True, related_name="practices")
-    published = models.BooleanField(default=True)
+    # Records from the curated data files are reviewed already: published. A curator's new record
+    # (admin, API) starts as a draft (practices.review).
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="Draft, in review, or published (only published practices are public).",
+    )
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Generated test data, never real."
     )
@@ -253,6 +270,9 @@ class Practice(CuratedModel):
                 condition=Q(type__in=PracticeType.values), name="practice_type_valid"
             ),
             models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="practice_status_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(start_year__isnull=True)
                 | Q(start_year__gte=1900, start_year__lte=2100),
                 name="practice_start_year_range",
@@ -262,8 +282,8 @@ class Practice(CuratedModel):
             # full-text search: Practice.objects.search()
             GinIndex(fields=["search"], name="practice_search_idx"),
             # list pages filter published records by scope and type
-            models.Index(fields=["published", "scope"], name="practice_scope_idx"),
-            models.Index(fields=["published", "type"], name="practice_type_idx"),
+            models.Index(fields=["status", "scope"], name="practice_scope_idx"),
+            models.Index(fields=["status", "type"], name="practice_type_idx"),
             # the list's default order: a page of a long list reads the index, not the table
             models.Index(fields=["title", "id"], name="practice_title_idx"),
         ]
@@ -273,3 +293,14 @@ class Practice(CuratedModel):
 
     def get_absolute_url(self) -> str:
         return key_url("practice-detail", self.slug)
+
+    @property
+    def published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.start_year is not None and self.start_year > timezone.now().year:
+            raise ValidationError(
+                {"start_year": f"A start year cannot be after this year ({timezone.now().year})."}
+            )

@@ -3,6 +3,7 @@
 from django.views.generic import DetailView, ListView
 
 from gfmd.lib.data_version import cached
+from gfmd.lib.history import public_changes
 from gfmd.lib.listing import FilteredListView
 from practices.facets import FACETS, session_label
 from practices.filters import PracticeFilter
@@ -67,11 +68,15 @@ class PracticeDetailView(DetailView):
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):
+        # Curators also see drafts and practices in review (with a banner); visitors never do.
+        if self.request.user.is_staff:
+            return Practice.objects.for_detail()
         return Practice.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related"] = related_practices(self.request, self.object)
+        context["changes"] = public_changes(self.object)
         return context
 
 

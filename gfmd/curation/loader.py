@@ -39,6 +39,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, router, transaction
 from django.db.models import ProtectedError
 
+from gfmd.lib.history import record_snapshot
 from gfmd.lib.models import has_synthetic
 from gfmd.models import Citation, FixtureLoad, SourceDocument
 
@@ -254,6 +255,8 @@ class Loader:
             self.sync_children(instance, name, child_model, parent_field, items, where=where)
         if citations is not None:
             self.sync_citations(instance, citations, where=where)
+        if hasattr(instance, "history"):
+            record_snapshot(instance)  # so that the loaded version can be reverted to
         return instance
 
     def sync_children(self, instance, name, child_model, parent_field, items, *, where) -> None:

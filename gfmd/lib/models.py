@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from gfmd.lib.history import RelationsSnapshot
 from gfmd.lib.natural_keys import NaturalKeyModel
 
 
@@ -20,7 +21,12 @@ def related_model(model, name: str):
 
 
 class TrackedHistory(HistoricalRecords):
-    """History of every stored field except the search vector, which PostgreSQL derives."""
+    """History of every stored field except the search vector, which PostgreSQL derives, with the
+    relations and citations of each version (gfmd.lib.history)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bases", [RelationsSnapshot])
+        super().__init__(*args, **kwargs)
 
     def fields_included(self, model):
         return [f for f in super().fields_included(model) if not f.generated]

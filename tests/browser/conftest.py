@@ -21,7 +21,8 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-DB_NAME = "gfmd_browser_tests"
+# GFMD_BROWSER_TEST_DB names another database, for runs side by side on one server.
+DB_NAME = os.environ.get("GFMD_BROWSER_TEST_DB") or "gfmd_browser_tests"
 
 
 def _host() -> str:
@@ -66,7 +67,13 @@ def site_url():
     with psycopg.connect(**info, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_DEBUG": "1"}
+    # Review on, as in production: the curation tests publish with a second curator.
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_DEBUG": "1",
+        "GFMD_REVIEW_REQUIRED": "1",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
     subprocess.run([*manage, "load_curated", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)

@@ -10,6 +10,7 @@ from django.db import models, router, transaction
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
 
+from gfmd.lib.api.history import HistoryViewSetMixin
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 
 
@@ -34,7 +35,7 @@ class ReadOnlyViewSet(CSVWholeListMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_LOOKUP
 
 
-class CuratedViewSet(CSVWholeListMixin, viewsets.ModelViewSet):
+class CuratedViewSet(HistoryViewSetMixin, CSVWholeListMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for staff with the model's permissions. `list_queryset()` and
     `detail_queryset()` are the models' own queryset methods, shared with the HTML pages.
 
