@@ -12,7 +12,7 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, citations_prefetch
 
 
 class MeetingKind(models.TextChoices):
@@ -40,7 +40,7 @@ class MeetingQuerySet(NaturalKeyQuerySet):
         """A meeting with its parts, topics, horizontal issues, and roundtables with their
         sessions in order."""
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             "parts",
             "topics",
             "horizontal_issues",
@@ -110,7 +110,7 @@ class Meeting(CuratedModel):
 
 class TopicQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
-        return self.select_related("meeting").prefetch_related("citations__document")
+        return self.select_related("meeting").prefetch_related(citations_prefetch())
 
 
 class Topic(CuratedModel):
@@ -145,7 +145,7 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.with_related().prefetch_related(
             "themes",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
             models.Prefetch(
                 "participations",
@@ -186,7 +186,7 @@ class Roundtable(CuratedModel):
 class HorizontalIssueQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("meeting", "theme").prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
@@ -225,7 +225,7 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 
     def for_detail(self):
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.published().select_related(
@@ -450,7 +450,7 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         ).prefetch_related("themes", "actors")
 
     def for_detail(self):
-        return self.with_related().prefetch_related("citations__document")
+        return self.with_related().prefetch_related(citations_prefetch())
 
 
 class Recommendation(CuratedModel):

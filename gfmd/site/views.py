@@ -92,22 +92,6 @@ class SourceListView(ListView):
         return SourceDocument.objects.with_citation_count()
 
 
-class SourceDetailView(DetailView):
-    template_name = "gfmd/source_detail.html"
-
-    def get_queryset(self):
-        return SourceDocument.objects.for_detail()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["by_kind"] = (
-            self.object.citations.values("content_type__model")
-            .annotate(n=Count("id"), records=Count("object_id", distinct=True))
-            .order_by("-n")
-        )
-        return context
-
-
 class CountryListView(ListView):
     template_name = "gfmd/country_list.html"
 

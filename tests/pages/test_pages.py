@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db
 # url, queries, a text the page must show; counted with nothing cached (the first visit after an
 # edit). The queries of a list are: count, rows, and one per prefetched relation. The practice list
 # reads the data version, its ordered ids, the page's rows with two prefetches, and one grouped
-# query per facet (7); the filters' keys add one query each.
+# query per facet (7); the filters' keys add one query each. A detail page reads its citations with
+# their documents and passages in one query (a link to the passage needs both). The reader of a
+# source: the document with its coverage counts (subqueries), the number of passages, the page's
+# passages, their citations, one query per kind of record citing them (six kinds on pages 1 and 4
+# of the Brussels report), the contents (headings), and the citations by kind. A search in a
+# document: the document, the matching passages with their headlines, and the citations by kind.
 PAGES = [
     ("/", 12, "Browse by theme"),
     ("/practices/", 12, "Good practices"),
@@ -30,19 +35,21 @@ PAGES = [
     ("/themes/", 4, "Human capital development and labour mobility"),
     ("/themes/gender/", 6, "Gender"),
     ("/meetings/", 1, "First meeting of the Global Forum"),
-    ("/meetings/gfmd-2007/", 8, "Roundtables and sessions"),
-    ("/roundtables/gfmd-2007-roundtable-2/", 6, "Remittances and other diaspora resources"),
-    ("/sessions/gfmd-2007-session-2-1/", 11, "Improving the formalization of transfers"),
+    ("/meetings/gfmd-2007/", 7, "Roundtables and sessions"),
+    ("/roundtables/gfmd-2007-roundtable-2/", 5, "Remittances and other diaspora resources"),
+    ("/sessions/gfmd-2007-session-2-1/", 10, "Improving the formalization of transfers"),
     ("/recommendations/", 9, "Recommendations"),
     ("/recommendations/?roundtable=2&status=proposed", 10, "Roundtable: Roundtable 2"),
     ("/rcps/", 3, "Regional consultative processes"),
-    ("/rcps/colombo-process/", 6, "Colombo"),
+    ("/rcps/colombo-process/", 5, "Colombo"),
     ("/countries/", 1, "South-eastern Asia"),
     ("/countries/phl/", 5, "Philippines"),
     ("/organisations/", 1, "International Organization for Migration"),
-    ("/organisations/iom/", 6, "International Organization for Migration"),
+    ("/organisations/iom/", 5, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
-    ("/sources/brussels-report/", 2, "What it contributed"),
+    ("/sources/brussels-report/", 12, "What it contributed"),
+    ("/sources/brussels-report/?page=4", 12, "Cited by:"),
+    ("/sources/a-63-269/?q=focal+points", 3, "Passages with"),
     ("/search/?q=remittances", 12, "result"),
 ]
 

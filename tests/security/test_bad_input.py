@@ -287,8 +287,9 @@ def detail_urls() -> list[str]:
 def test_unknown_detail_keys_are_404_with_a_message(client, url):
     failures = []
     for key in UNKNOWN_KEYS:
-        if problem := not_found(get(client, url.format(key))):
-            failures.append(f"{url.format(key)[:80]}: {problem}")
+        address = url.format(*[key] * url.count("{}"))  # every key of the address unknown
+        if problem := not_found(get(client, address)):
+            failures.append(f"{address[:80]}: {problem}")
     assert failures == []
 
 
