@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from gfmd.lib.api.pagination import Pagination
@@ -134,7 +133,6 @@ class SourceViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     lookup_field = "slug"
     serializer_class = SourceSerializer
     pagination_class = None
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
         return SourceDocument.objects.with_coverage()
