@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from gfmd.lib.api.pagination import Pagination
 from gfmd.lib.api.refs import LinkField, WebLinkField
-from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet
+from gfmd.lib.api.viewsets import CuratedViewSet, KeyRelatedField, ReadOnlyViewSet
 from gfmd.models import Citation, Passage, SourceDocument
 from gfmd.texts import IngestError, document_ingest, max_bytes
 
@@ -246,9 +246,7 @@ class CitationResourceWriteSerializer(serializers.ModelSerializer):
         help_text="The kind of record cited from, e.g. practices.practice."
     )
     object_id = serializers.IntegerField(min_value=1, help_text="The record's id.")
-    document = serializers.SlugRelatedField(
-        slug_field="slug", queryset=SourceDocument.objects.all()
-    )
+    document = KeyRelatedField(slug_field="slug", queryset=SourceDocument.objects.all())
     passage = serializers.CharField(
         required=False, allow_null=True, max_length=20, help_text="Anchor of the passage quoted."
     )

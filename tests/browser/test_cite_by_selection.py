@@ -42,6 +42,7 @@ def open_passage(page, site_url):
     page.goto(site_url + "/admin/gfmd/passage/?q=achievements+designate+focal+charge")
     page.get_by_role("link", name="Cite…").first.click()
     page.wait_for_selector("#passage-text")
+    page.wait_for_load_state("load")  # the page's script (deferred) has run
 
 
 def test_a_curator_cites_by_selecting_words(page, site_url, screenshot_dir):

@@ -354,7 +354,10 @@ def test_a_nul_byte_in_a_relation_is_refused_by_name(writer, url, name, many):
     writes = [("post", url, {name: value})]
     if "url" in rows[0]:
         detail = writer.get(rows[0]["url"], HTTP_ACCEPT="application/json").json()
-        writes.append(("patch", rows[0]["url"], {name: value, "version": detail["version"]}))
+        version = (
+            {"version": detail["version"]} if "version" in detail else {}
+        )  # citations have none
+        writes.append(("patch", rows[0]["url"], {name: value, **version}))
     for method, target, body in writes:
         response = getattr(writer, method)(target, body, format="json")
         message = json_error(response, 400)
