@@ -5,6 +5,7 @@ links to the passage. Words not in the passage are refused."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import CURATOR
 
@@ -49,13 +50,16 @@ def test_a_curator_cites_by_selecting_words(page, site_url, screenshot_dir):
     log_in(page, site_url)
     open_passage(page, site_url)
     select_in_passage(page, WORDS)
-    assert page.input_value("#id_excerpt") == WORDS
+    expect(page.locator("#id_excerpt")).to_have_value(WORDS)
     page.screenshot(path=str(screenshot_dir / "admin-cite-by-selection.png"), full_page=True)
     page.select_option("#id_kind", "practices.practice")
     page.fill("#id_record", "malawi-health-worker-retention")
     page.click("input[name=attach]")
     page.wait_for_selector("#practice_form")
-    assert page.locator("textarea[name$='-excerpt']").last.input_value() == WORDS
+    excerpts = page.eval_on_selector_all(
+        "textarea[name$='-excerpt']", "els => els.map(e => e.value)"
+    )
+    assert WORDS in excerpts  # the new citation's row, filled in
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     page.goto(site_url + "/practices/malawi-health-worker-retention/")
@@ -72,4 +76,4 @@ def test_words_not_in_the_passage_are_refused(page, site_url):
     open_passage(page, site_url)
     page.fill("#id_excerpt", "The Forum agreed that every nurse should be paid double by 2010.")
     page.click("button[value='practices.practice']")
-    assert page.locator(".errorlist", has_text="not in para. 14").count() == 1
+    expect(page.locator(".errorlist", has_text="not in para. 14")).to_have_count(1)
