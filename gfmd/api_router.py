@@ -3,7 +3,8 @@ lists them."""
 
 from rest_framework.routers import DefaultRouter
 
-from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet, SourceViewSet
+from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet
+from gfmd.site.sources_api import CitationViewSet, SourceViewSet
 from practices.api import PracticeViewSet, ThemeViewSet
 from rcps.api import RCPViewSet
 from roundtables.api import (
@@ -18,6 +19,7 @@ router = DefaultRouter()
 router.register("countries", CountryViewSet, basename="country")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("sources", SourceViewSet, basename="sourcedocument")
+router.register("citations", CitationViewSet, basename="citation")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("roundtables", RoundtableViewSet, basename="roundtable")

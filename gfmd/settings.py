@@ -17,6 +17,8 @@ from gfmd.lib import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = Path(os.environ.get("GFMD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
+# The largest document file accepted for upload (admin and API), in bytes.
+SOURCE_MAX_BYTES = int(os.environ.get("GFMD_SOURCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

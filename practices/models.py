@@ -15,7 +15,7 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, citations_prefetch
 
 
 class ThemeKind(models.TextChoices):
@@ -31,7 +31,7 @@ class ThemeQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("parent").prefetch_related(
             "children",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "practices", queryset=Practice.objects.published(), to_attr="published_practices"
             ),
@@ -204,7 +204,7 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             "partner_countries",
             "organisations",
             "rcps",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "sessions",
                 queryset=related_model(Practice, "sessions").objects.select_related(

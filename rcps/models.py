@@ -10,7 +10,7 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel, alias_list
+from gfmd.models import CuratedModel, alias_list, citations_prefetch
 
 
 class RCPRegion(models.TextChoices):
@@ -48,7 +48,7 @@ class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.prefetch_related(
             "supporting_organisations",
             "members",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "practices", queryset=related_model(RCP, "practices").objects.published()
             ),

@@ -12,7 +12,7 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, citations_prefetch
 from roundtables.findings import FindingKind, FollowUp, FollowUpStatus, ReportFinding
 
 __all__ = ["FindingKind", "FollowUp", "FollowUpStatus", "ReportFinding"]  # re-exported
@@ -43,7 +43,7 @@ class MeetingQuerySet(NaturalKeyQuerySet):
         """A meeting with its parts, topics, horizontal issues, and roundtables with their
         sessions in order."""
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             "parts",
             "topics",
             "horizontal_issues",
@@ -119,7 +119,7 @@ class Meeting(CuratedModel):
 
 class TopicQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
-        return self.select_related("meeting").prefetch_related("citations__document")
+        return self.select_related("meeting").prefetch_related(citations_prefetch())
 
 
 class Topic(CuratedModel):
@@ -154,7 +154,7 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.with_related().prefetch_related(
             "themes",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
             models.Prefetch(
                 "participations",
@@ -195,7 +195,7 @@ class Roundtable(CuratedModel):
 class HorizontalIssueQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("meeting", "theme").prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
@@ -234,7 +234,7 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 
     def for_detail(self):
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.published().select_related(
@@ -476,9 +476,9 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 
     def for_detail(self):
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
-                "follow_ups", queryset=FollowUp.objects.prefetch_related("citations__document")
+                "follow_ups", queryset=FollowUp.objects.prefetch_related(citations_prefetch())
             ),
         )
 

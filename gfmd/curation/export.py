@@ -58,7 +58,16 @@ TOP_LEVEL = (
 NESTED = ("roundtables.participation", "roundtables.followup", "roundtables.recommendation")
 # Fields that are not data: the generated search vector is left out by type; `synthetic` records
 # are not written at all, so the flag is always false.
-SKIPPED_FIELDS = {"synthetic"}
+# The state of a document's loaded text is not curated data: a backup holds no text, and after a
+# restore `manage.py ingest_sources` reads the documents again and pins the citations.
+SKIPPED_FIELDS = {
+    "synthetic",
+    "text_format",
+    "text_sha256",
+    "line_count",
+    "page_count",
+    "ingested_at",
+}
 
 FIXTURE_LOAD_PREFIX = "# fixture-load: "
 

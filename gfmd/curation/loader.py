@@ -14,8 +14,9 @@ Each file holds a list of records. A record names its model and gives its fields
       citations:                      # where the record comes from
         - document: brussels-report
           locator: "III 2.2.1 Roundtable 1 > Session 1.1"
-          lines: [1200, 1210]
-          excerpt: "..."
+          lines: [1200, 1210]             # lines of the document's text, or
+          # passage: p-27                 # the anchor of a passage (a numbered paragraph)
+          excerpt: "..."                  # must stand in the passage (checked on load)
 
 A record is found by its natural key (`natural_key_fields` on the model) and updated in place, so
 loading the same data twice changes nothing. Nested records and citations are kept in step with
@@ -41,7 +42,7 @@ from django.db.models import ProtectedError
 
 from gfmd.lib.history import record_snapshot
 from gfmd.lib.models import has_synthetic
-from gfmd.models import Citation, FixtureLoad, SourceDocument
+from gfmd.models import Citation, FixtureLoad, Passage, SourceDocument
 
 # Files load in this order so that what a record refers to already exists.
 LOAD_ORDER = (
@@ -291,18 +292,22 @@ class Loader:
             cwhere = f"{where} > citation {order + 1}"
             if not isinstance(item, dict):
                 raise CuratedDataError(f"{cwhere}: must be a mapping")
-            unknown = set(item) - {"document", "locator", "lines", "excerpt"}
+            unknown = set(item) - {"document", "locator", "lines", "passage", "excerpt"}
             if unknown:
                 raise CuratedDataError(f"{cwhere}: unknown field '{sorted(unknown)[0]}'")
             document = self.document(item.get("document"), cwhere)
+            passage = self.passage(document, item.get("passage"), cwhere)
             lines = item.get("lines")
+            if lines is None and passage is not None:
+                lines = [passage.line_start, passage.line_end]
             if (
                 not isinstance(lines, list)
                 or len(lines) != 2
                 or not all(isinstance(n, int) for n in lines)
             ):
                 raise CuratedDataError(
-                    f"{cwhere}: field 'lines' must be [first, last] line numbers"
+                    f"{cwhere}: field 'lines' must be [first, last] line numbers "
+                    "(or give 'passage', the anchor of a passage such as p-27)"
                 )
             excerpt = " ".join(str(item.get("excerpt") or "").split())
             key = (document.pk, lines[0], lines[1], excerpt)
@@ -314,6 +319,8 @@ class Loader:
                 line_end=lines[1],
                 excerpt=excerpt,
             )
+            if passage is not None:
+                citation.passage = passage
             citation.locator = item.get("locator") or ""
             citation.order = order
             try:
@@ -335,6 +342,22 @@ class Loader:
                     f"{where}: field 'document': no source document {slug!r}"
                 ) from None
         return self._documents[slug]
+
+    def passage(self, document: SourceDocument, anchor, where: str) -> Passage | None:
+        """The passage a citation names by its anchor ('p-27'); None when it names none."""
+        if anchor in (None, ""):
+            return None
+        if not document.has_text:
+            raise CuratedDataError(
+                f"{where}: field 'passage': the text of {document.slug} is not loaded, so "
+                f"passage {anchor!r} cannot be found; give 'lines' instead"
+            )
+        found = Passage.objects.filter(document=document, anchor=str(anchor)).first()
+        if found is None:
+            raise CuratedDataError(
+                f"{where}: field 'passage': {document.slug} has no passage {anchor!r}"
+            )
+        return found
 
     @staticmethod
     def resolve(model: type[models.Model], value) -> models.Model:

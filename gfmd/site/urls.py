@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gfmd.site import views
+from gfmd.site import reader, views
 from gfmd.site.overview import OverviewView, overview_map
 
 urlpatterns = [
@@ -19,5 +19,10 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
-    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("sources/<slug:slug>/", reader.SourceReaderView.as_view(), name="source-detail"),
+    path(
+        "sources/<slug:slug>/passages/<slug:anchor>/",
+        reader.passage_permalink,
+        name="passage-detail",
+    ),
 ]

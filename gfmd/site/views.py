@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.text import capfirst
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -103,32 +101,6 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         return SourceDocument.objects.with_citation_count()
-
-
-class SourceDetailView(DetailView):
-    template_name = "gfmd/source_detail.html"
-
-    def get_queryset(self):
-        return SourceDocument.objects.for_detail()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows = (
-            self.object.citations.values("content_type__app_label", "content_type__model")
-            .annotate(n=Count("id"), records=Count("object_id", distinct=True))
-            .order_by("-n")
-        )
-        context["by_kind"] = [{**row, "label": kind_label(row)} for row in rows]
-        return context
-
-
-def kind_label(row) -> str:
-    """'Horizontal issues', not the model's name 'horizontalissue'."""
-    try:
-        model = apps.get_model(row["content_type__app_label"], row["content_type__model"])
-    except LookupError:
-        return row["content_type__model"]
-    return capfirst(model._meta.verbose_name_plural)
 
 
 class CountryListView(ListView):

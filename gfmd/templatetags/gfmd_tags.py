@@ -65,3 +65,26 @@ def report_problem_url(record):
     """Where a visitor reports a problem with `record` (gfmd.curation)."""
     content_type = ContentType.objects.get_for_model(record)  # cached per process
     return reverse("report-problem", args=[content_type.pk, record.pk])
+
+
+@register.simple_tag
+def passage_text(passage, excerpts=()):
+    """A passage's text as a reader sees it (line breaks and emphasis markers of the extraction
+    dropped, everything escaped), with each quoted excerpt found in it in <mark>."""
+    text = " ".join((passage.text or "").replace("*", "").split())
+    spans = []
+    for excerpt in excerpts or ():
+        wanted = " ".join(excerpt.replace("*", "").split())
+        start = text.find(wanted) if wanted else -1
+        if start >= 0:
+            spans.append((start, start + len(wanted)))
+    spans.sort()
+    parts, done = [], 0
+    for start, end in spans:
+        start = max(start, done)
+        if start >= end:
+            continue
+        parts += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        done = end
+    parts.append(escape(text[done:]))
+    return mark_safe("".join(str(part) for part in parts))

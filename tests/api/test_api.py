@@ -31,6 +31,7 @@ RESOURCES = [
     "countries",
     "organisations",
     "sources",
+    "citations",
     "themes",
     "meetings",
     "roundtables",
@@ -46,6 +47,7 @@ LIST_QUERIES = {
     "countries": 2,
     "organisations": 2,
     "sources": 1,
+    "citations": 2,
     "themes": 1,
     "meetings": 2,
     "roundtables": 1,
@@ -56,22 +58,23 @@ LIST_QUERIES = {
     "rcps": 3,
 }
 
+# A detail reads its citations with their documents and passages in one query.
 DETAILS = [
-    ("/api/v1/practices/malawi-health-worker-retention/", 9),
-    ("/api/v1/sessions/1.1/", 11),
-    ("/api/v1/sessions/gfmd-2007-session-1-1/", 11),
+    ("/api/v1/practices/malawi-health-worker-retention/", 8),
+    ("/api/v1/sessions/1.1/", 10),
+    ("/api/v1/sessions/gfmd-2007-session-1-1/", 10),
     ("/api/v1/countries/phl/", 5),
     ("/api/v1/countries/PHL/", 5),
     ("/api/v1/rcps/colombo-process/", 6),
     # the page's queryset (Theme.objects.for_detail()), with the report findings and documents
     ("/api/v1/themes/gender/", 7),
-    # meeting, citations, documents, parts, topics, horizontal issues, roundtables, sessions, and
-    # the people at meeting level with their citations and the citations' documents: the page's
+    # meeting, citations (with documents and passages), parts, topics, horizontal issues,
+    # roundtables, sessions, and the people at meeting level with their citations: the page's
     # queryset (Meeting.objects.for_detail()), which the API shares
     ("/api/v1/meetings/gfmd-2007/", 11),
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
-    # organisation, citations, documents, practices, RCPs, participations (for_detail(), shared
-    # with the page)
+    # organisation, citations (with documents and passages), practices, RCPs, participations
+    # (for_detail(), shared with the page)
     ("/api/v1/organisations/iom/", 6),
 ]
 

@@ -21,8 +21,12 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-# GFMD_BROWSER_TEST_DB names another database, for runs side by side on one server.
-DB_NAME = os.environ.get("GFMD_BROWSER_TEST_DB") or "gfmd_browser_tests"
+# Named after the test database, so that test runs on other databases of the server never share
+# it; GFMD_BROWSER_TEST_DB names another.
+DB_NAME = os.environ.get("GFMD_BROWSER_TEST_DB") or (
+    f"{settings.DATABASES['default']['NAME'] or 'gfmd'}_browser"
+)
+CURATOR = ("curator", "a-curator-password-for-tests")  # a staff account of the test server only
 
 
 def _host() -> str:
@@ -77,6 +81,14 @@ def site_url():
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
     subprocess.run([*manage, "load_curated", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
+    subprocess.run([*manage, "ingest_sources", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
+    subprocess.run(
+        [*manage, "createsuperuser", "--noinput", "--username", CURATOR[0], "--email", "c@x.org"],
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": CURATOR[1]},
+        check=True,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -30,6 +30,12 @@ pytestmark = pytest.mark.django_db
 # RCPs, organisations, countries and practices; cached under the data version) and the countries
 # of the practices found (one prefetch), which each practice hit shows.
 # A record's page reads its latest history rows once, for its public list of changes.
+# A detail page reads its citations with their documents and passages in one query (a link to
+# the passage needs both). The reader of a source: the document with its coverage counts
+# (subqueries), the number of passages, the page's passages, their citations, one query per kind
+# of record citing them (six kinds on pages 1 and 4 of the Brussels report), the contents
+# (headings), and the citations by kind. A search in a document: the document, the matching
+# passages with their headlines, and the citations by kind.
 PAGES = [
     ("/", 12, "Browse by theme"),
     ("/practices/", 13, "Good practices"),
@@ -57,7 +63,9 @@ PAGES = [
     ("/sources/", 1, "A/63/269"),
     # the document and its citation counts, then its report findings and the documents it names
     # (each empty here, so their own prefetches do not run)
-    ("/sources/brussels-report/", 4, "What it contributed"),
+    ("/sources/brussels-report/", 12, "What it contributed"),
+    ("/sources/brussels-report/?page=4", 12, "Cited by:"),
+    ("/sources/a-63-269/?q=focal+points", 3, "Passages with"),
     ("/search/?q=remittances", 17, "result"),
 ]
 

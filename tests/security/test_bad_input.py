@@ -287,9 +287,9 @@ def detail_urls() -> list[str]:
 def test_unknown_detail_keys_are_404_with_a_message(client, url):
     failures = []
     for key in UNKNOWN_KEYS:
-        filled = url.format(*[key] * url.count("{}"))  # every key of the URL
-        if problem := not_found(get(client, filled)):
-            failures.append(f"{filled[:80]}: {problem}")
+        address = url.format(*[key] * url.count("{}"))  # every key of the address unknown
+        if problem := not_found(get(client, address)):
+            failures.append(f"{address[:80]}: {problem}")
     assert failures == []
 
 
@@ -354,7 +354,10 @@ def test_a_nul_byte_in_a_relation_is_refused_by_name(writer, url, name, many):
     writes = [("post", url, {name: value})]
     if "url" in rows[0]:
         detail = writer.get(rows[0]["url"], HTTP_ACCEPT="application/json").json()
-        writes.append(("patch", rows[0]["url"], {name: value, "version": detail["version"]}))
+        version = (
+            {"version": detail["version"]} if "version" in detail else {}
+        )  # citations have none
+        writes.append(("patch", rows[0]["url"], {name: value, **version}))
     for method, target, body in writes:
         response = getattr(writer, method)(target, body, format="json")
         message = json_error(response, 400)

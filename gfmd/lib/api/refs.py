@@ -97,7 +97,12 @@ class RecommendationRef(serializers.Serializer):
 class CitationSerializer(serializers.Serializer):
     document = serializers.CharField(source="document.slug")
     document_title = serializers.CharField(source="document.title")
+    passage = serializers.CharField(
+        source="passage.anchor", default=None, help_text="Anchor of the passage quoted."
+    )
+    place = serializers.CharField(help_text="Paragraph number, page or lines of the passage.")
     locator = serializers.CharField()
-    line_start = serializers.IntegerField()
-    line_end = serializers.IntegerField()
+    line_start = serializers.IntegerField(allow_null=True)
+    line_end = serializers.IntegerField(allow_null=True)
     excerpt = serializers.CharField()
+    web_url = WebLinkField(help_text="The passage in the document's reader.")

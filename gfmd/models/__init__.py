@@ -1,18 +1,46 @@
-"""Shared reference data: countries, organisations, source documents and citations."""
+"""Shared reference data: countries, organisations, source documents and citations.
+
+Source documents, their passages and citations are in `gfmd.models.sources`; everything is
+importable from `gfmd.models`."""
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import VersionedModel, related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
+from gfmd.models.sources import (
+    READER_PAGE_SIZE,
+    Citation,
+    Passage,
+    PassageKind,
+    SourceDocument,
+    SourceDocumentQuerySet,
+    TextFormat,
+    citations_prefetch,
+)
+
+__all__ = [
+    "READER_PAGE_SIZE",
+    "Citation",
+    "Country",
+    "CuratedModel",
+    "FixtureLoad",
+    "Organisation",
+    "Passage",
+    "PassageKind",
+    "ReferencedDocument",
+    "Region",
+    "SourceDocument",
+    "SourceDocumentQuerySet",
+    "TextFormat",
+    "citations_prefetch",
+]
 
 SlugQuerySet = NaturalKeyQuerySet
 
@@ -146,7 +174,7 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         practices = related_model(self.model, "practices")
         participations = related_model(self.model, "participations")
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch("practices", queryset=practices.objects.published()),
             "rcps",
             models.Prefetch(
@@ -155,22 +183,6 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
                     "session", "roundtable", "meeting"
                 ),
             ),
-        )
-
-
-class SourceDocumentQuerySet(SlugQuerySet):
-    def with_citation_count(self):
-        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
-        return self.annotate(citation_count=models.Count("citations")).order_by(
-            *self.model._meta.ordering
-        )
-
-    def for_detail(self):
-        # the findings and documents a report names are shown on its page
-        return self.with_citation_count().prefetch_related(
-            "findings__themes",
-            "findings__citations__document",
-            "referenced_documents__citations__document",
         )
 
 
@@ -224,83 +236,9 @@ class Organisation(VersionedModel):
         return key_url("organisation-detail", self.slug)
 
 
-class SourceDocument(VersionedModel):
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
-    short_title = models.CharField(max_length=120, blank=True)
-    symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, if any.")
-    publisher = models.CharField(max_length=200, blank=True)
-    published = models.DateField(null=True, blank=True)
-    date_text = models.CharField(
-        max_length=60, blank=True, help_text="The date as printed, where only part of it is known."
-    )
-    seed_file = models.CharField(
-        max_length=100, unique=True, help_text="The file in shared/seeds the text was read from."
-    )
-    description = models.TextField(
-        help_text="What the document is and what it gives, in your words."
-    )
-    order = models.PositiveSmallIntegerField(default=0)
-
-    objects = SourceDocumentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "title"]
-
-    def __str__(self) -> str:
-        return self.short_title or self.title
-
-    def get_absolute_url(self) -> str:
-        return key_url("source-detail", self.slug)
-
-
-class Citation(models.Model):
-    """Where a record comes from: a document, a locator and a short verbatim excerpt.
-
-    Citations attach to any curated record through a generic relation, so every model carries the
-    same `citations` relation and the admin shows them inline on whatever they cite.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(
-        max_length=300,
-        help_text="Section path, e.g. 'III 2.2.1 Roundtable 1 > Session 1.1 > Panel discussion'.",
-    )
-    line_start = models.PositiveIntegerField(help_text="First line of the seed file cited.")
-    line_end = models.PositiveIntegerField(help_text="Last line of the seed file cited.")
-    excerpt = models.TextField(help_text="Verbatim words from those lines, at most about 40.")
-    order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["content_type", "object_id", "order", "line_start"]
-        indexes = [
-            # every detail page prefetches the citations of its record
-            models.Index(fields=["content_type", "object_id"], name="citation_target_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(line_end__gte=models.F("line_start")), name="citation_line_range"
-            ),
-            models.CheckConstraint(condition=~Q(excerpt=""), name="citation_excerpt_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.document}, {self.locator}, lines {self.line_start}-{self.line_end}"
-
-    @property
-    def lines(self) -> str:
-        if self.line_start == self.line_end:
-            return f"line {self.line_start}"
-        return f"lines {self.line_start}-{self.line_end}"
-
-
 class ReferencedDocumentQuerySet(SlugQuerySet):
     def for_detail(self):
-        return self.select_related("source").prefetch_related("citations__document")
+        return self.select_related("source").prefetch_related(citations_prefetch())
 
 
 class ReferencedDocument(VersionedModel):
