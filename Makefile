@@ -18,14 +18,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the database, migrate, load the curated data and serve on http://$(HOST):$(PORT)/
+## Start the database, migrate, load the curated data and the documents' text (from
+## GFMD_SEEDS_DIR, default ../shared/seeds, when it is there) and serve on http://$(HOST):$(PORT)/
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_curated
+	$(PY) manage.py ingest_sources
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 load: install
 	$(PY) manage.py load_curated
+	$(PY) manage.py ingest_sources
 
 ## The whole test suite (unit, view, API and browser tests)
 test: install browser

@@ -11,10 +11,10 @@ def main() -> None:
     from django.core.management import execute_from_command_line
     from django.db.utils import OperationalError
 
+    from gfmd.lib.embedded_db import EmbeddedDatabaseError, start_configured
+
     try:
         django.setup()
-        from gfmd.lib.embedded_db import EmbeddedDatabaseError, start_configured
-
         start_configured()
     except EmbeddedDatabaseError as exc:
         sys.exit(str(exc))

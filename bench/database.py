@@ -76,7 +76,7 @@ SELECT p.id, p.slug, p.title, p.summary, p.description, p.results, p.scope, p.ty
                 '[]'),
        COALESCE((SELECT json_agg(r.slug ORDER BY r.slug) FROM practices_practice_rcps x
                  JOIN rcps_rcp r ON r.id = x.rcp_id WHERE x.practice_id = p.id), '[]')
-FROM practices_practice p WHERE p.published ORDER BY p.id
+FROM practices_practice p WHERE p.status = 'published' ORDER BY p.id
 """
 EXPORT_COLUMNS = [
     "id", "slug", "title", "summary", "description", "results", "scope", "type", "start_year",

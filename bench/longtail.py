@@ -82,7 +82,8 @@ def read_vocabulary(database_url: str) -> Vocabulary:
         rows = conn.execute(
             "SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', coalesce(title, '') "
             "|| ' ' || coalesce(summary, '') || ' ' || coalesce(description, '')) FROM "
-            "practices_practice WHERE published AND NOT synthetic$$) WHERE length(word) > 2 "
+            "practices_practice WHERE status = 'published' AND NOT synthetic$$) "
+            "WHERE length(word) > 2 "
             "AND word ~ '^[a-z]+$' AND numnode(plainto_tsquery('english', word)) > 0 "
             "ORDER BY word"
         ).fetchall()

@@ -6,8 +6,9 @@ from rest_framework import routers
 from rest_framework.response import Response
 
 from gfmd.lib.api.strict import StrictParametersMixin
-from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet, SourceViewSet
+from gfmd.site.api import CountryViewSet, OrganisationViewSet, SearchViewSet
 from gfmd.site.changes import ChangeViewSet
+from gfmd.site.sources_api import CitationViewSet, SourceViewSet
 from practices.api import PracticeViewSet, ThemeViewSet
 from rcps.api import RCPViewSet
 from roundtables.api import (
@@ -46,6 +47,7 @@ router = Router()
 router.register("countries", CountryViewSet, basename="country")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("sources", SourceViewSet, basename="sourcedocument")
+router.register("citations", CitationViewSet, basename="citation")
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("roundtables", RoundtableViewSet, basename="roundtable")

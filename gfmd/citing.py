@@ -24,23 +24,28 @@ def record_key(record) -> str:
 
 
 def places(record) -> list[Place]:
-    """The source documents and places a record is cited at (its prefetched citations)."""
+    """The source documents and places a record is cited at (its prefetched citations, with
+    their documents and passages): one place per document and section, with the paragraph
+    number or page of each passage quoted there."""
     citations = getattr(record, "citations", None)
     if citations is None:
         return []
     found: dict[tuple[int, str], Place] = {}
     for citation in citations.all():
-        # One place per document and section: several excerpts of one section are one place.
-        found.setdefault(
-            (citation.document_id, citation.locator),
+        passage = citation.passage if citation.passage_id else None
+        locator = citation.locator or (passage.section if passage else "")
+        place = found.setdefault(
+            (citation.document_id, locator),
             Place(
                 title=citation.document.title,
                 publisher=citation.document.publisher,
                 year=citation.document.year,
                 symbol=citation.document.symbol,
-                locator=citation.locator,
+                locator=locator,
             ),
         )
+        if passage is not None and passage.place not in place.passages:
+            place.passages.append(passage.place)
     return list(found.values())
 
 

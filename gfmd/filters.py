@@ -21,6 +21,7 @@ def country_filter(field_name: str = "country", **kwargs) -> KeyMultipleFilter:
         to_field_name="iso3",
         example="ISO 3166 alpha-3 codes such as 'PHL'",
         normalise=_upper,
+        label_field=("common_name", "name"),
         **kwargs,
     )
 

@@ -17,6 +17,8 @@ from gfmd.lib import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = Path(os.environ.get("GFMD_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
+# The largest document file accepted for upload (admin and API), in bytes.
+SOURCE_MAX_BYTES = int(os.environ.get("GFMD_SOURCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "roundtables",
     "practices",
     "rcps",
+    "gfmd.curation.apps.CurationConfig",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +217,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+# Files the public uploads with a proposal: kept out of the web root, shown to curators only
+# (through the admin), never served as static or media files.
+MEDIA_ROOT = Path(os.environ.get("GFMD_UPLOADS_DIR", BASE_DIR / "var" / "uploads"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -317,3 +323,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Publishing a practice takes a second curator's approval (practices.review): on in production,
+# off in development unless GFMD_REVIEW_REQUIRED=1.
+GFMD_REVIEW_REQUIRED = env_bool("GFMD_REVIEW_REQUIRED", default=not DEBUG)
+
+# Proposals and problem reports from the public (gfmd.curation): how many one address may send.
+GFMD_SUBMISSION_RATE = os.environ.get("GFMD_SUBMISSION_RATE", "5/hour")

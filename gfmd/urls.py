@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("roundtables.urls")),
     path("", include("rcps.urls")),
+    path("", include("gfmd.curation.urls")),
     path("api/v1/", include(("gfmd.api_router", "api"))),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.

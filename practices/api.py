@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from gfmd.lib.api.filters import FilterBackend
 from gfmd.lib.api.refs import (
     CitationSerializer,
     CountryRef,
@@ -24,7 +26,7 @@ from gfmd.lib.data_version import cached_ids
 from gfmd.models import Region
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
-from practices.models import Practice, Theme
+from practices.models import Practice, Status, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -148,19 +150,26 @@ class FacetSerializer(serializers.Serializer):
 
 
 class PracticeViewSet(CuratedViewSet):
-    """Good practices. Filters: theme, country, region, scope, type, session, roundtable, rcp,
-    start_year_min/max; `q` searches; `ordering` sorts."""
+    """Good practices. Filters: theme, country, region, scope, type, meeting, session,
+    roundtable, rcp, start_year_min/max; `q` searches; `ordering` sorts."""
 
     lookup_field = "slug"
     filterset_class = PracticeFilter
     list_serializer_class = PracticeSerializer
     detail_serializer_class = PracticeDetailSerializer
-    write_serializer_class = write_serializer_for(Practice, renamed={"results": "outcomes"})
+    # The status changes only through review (practices.review): not written here.
+    write_serializer_class = write_serializer_for(
+        Practice, exclude=("status",), renamed={"results": "outcomes"}
+    )
 
     def list_queryset(self):
         if self.action == "list" and self.wants_csv():
             return Practice.objects.published().for_export()
         return Practice.objects.published().with_related()
+
+    def perform_create(self, serializer):
+        serializer.validated_data["status"] = Status.DRAFT  # a curator's new practice is a draft
+        super().perform_create(serializer)
 
     def detail_queryset(self):
         return Practice.objects.published().for_detail()
@@ -177,8 +186,11 @@ class PracticeViewSet(CuratedViewSet):
     @action(detail=False, pagination_class=None)
     def facets(self, request):
         """How many of the matching practices have each facet value (same filters as the list)."""
-        matching = self.filter_queryset(self.list_queryset())
-        facets = cached_practice_facets(request, matching)
+        base = self.list_queryset()
+        filterset = FilterBackend().get_filterset(request, base, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        facets = cached_practice_facets(request, filterset, base)
         if self.wants_csv():
             # One row per facet value.
             return Response(

@@ -16,7 +16,7 @@ from gfmd.lib.filters import (
 )
 from practices.models import Practice, PracticeType, Scope, Theme
 from rcps.models import RCP
-from roundtables.filter_fields import roundtable_filter, session_filter
+from roundtables.filter_fields import meeting_filter, roundtable_filter, session_filter
 
 
 def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
@@ -28,6 +28,7 @@ def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
         queryset=Theme.objects.all(),
         to_field_name="slug",
         method="filter_theme",
+        parent_field="parent",
         example=f"a theme slug such as '{example}'",
     )
 
@@ -49,6 +50,7 @@ class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     type = ChoicesFilter(choices=PracticeType.choices, label="Type")
     session = session_filter("sessions", distinct=True)
     roundtable = roundtable_filter("sessions__roundtable", distinct=True)
+    meeting = meeting_filter("sessions__meeting", distinct=True)
     rcp = KeyMultipleFilter(
         label="RCP",
         field_name="rcps",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
+from django.utils import timezone
 
+from gfmd.lib.facets import DistinctCount
+from gfmd.lib.filters import related_to_any
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, citations_prefetch
 
 
 class ThemeKind(models.TextChoices):
@@ -27,7 +31,7 @@ class ThemeQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("parent").prefetch_related(
             "children",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "practices", queryset=Practice.objects.published(), to_attr="published_practices"
             ),
@@ -40,19 +44,51 @@ class ThemeQuerySet(NaturalKeyQuerySet):
                 .objects.published()
                 .select_related("session", "horizontal_issue"),
             ),
+            models.Prefetch(
+                "report_findings",
+                queryset=related_model(Theme, "report_findings").objects.select_related("document"),
+            ),
         )
 
+    def for_page(self):
+        """A theme for its page, whose lists (`records_below`) include the sub-themes'."""
+        return self.select_related("parent").prefetch_related("children", "citations__document")
+
+    def records_below(self, theme) -> dict[str, list]:
+        """The published practices, the sessions and the published recommendations of a theme
+        and of every theme below it, as its filter selects them: one query each."""
+        themes = Theme.objects.with_descendants([theme])
+        sessions = related_model(Theme, "sessions").objects
+        recommendations = related_model(Theme, "recommendations").objects
+        return {
+            "practices": list(
+                related_to_any(Practice.objects.published(), "themes", themes)
+                .only("slug", "title")
+                .order_by("title")
+            ),
+            "sessions": list(related_to_any(sessions.all(), "themes", themes)),
+            "recommendations": list(
+                related_to_any(recommendations.published(), "themes", themes).select_related(
+                    "session", "horizontal_issue"
+                )
+            ),
+        }
+
     def usage_counts(self) -> dict[str, dict[int, int]]:
-        """How many published practices and recommendations each theme has (its own links),
-        each relation counted in its own grouped query: in one join their rows would multiply."""
+        """How many published practices and recommendations each theme has, its sub-themes'
+        included (as the theme filter selects them), each relation counted in one query."""
 
         def per_theme(relation: str, record: str) -> dict[int, int]:
             rel = Theme._meta.get_field(relation)  # the reverse side of a many-to-many
-            through = rel.through
             published = rel.related_model.objects.published()
-            rows = through.objects.filter(**{f"{record}__in": published})
-            rows = rows.values("theme").annotate(n=models.Count("pk")).order_by()
-            return {row["theme"]: row["n"] for row in rows}
+            below = (
+                Q(theme=OuterRef("pk"))
+                | Q(theme__parent=OuterRef("pk"))
+                | Q(theme__parent__parent=OuterRef("pk"))
+            )
+            links = rel.through.objects.filter(below, **{f"{record}__in": published})
+            rows = Theme.objects.annotate(n=DistinctCount(links.values(f"{record}_id")))
+            return {pk: n for pk, n in rows.values_list("pk", "n") if n}
 
         return {
             "practices": per_theme("practices", "practice"),
@@ -118,9 +154,17 @@ class PracticeType(models.TextChoices):
     LAW = "law", "Law or regulation"
 
 
+class Status(models.TextChoices):
+    """Where a practice stands: only published ones are shown to visitors."""
+
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
 def published_filter(prefix: str = "") -> Q:
     """The condition of `PracticeQuerySet.published()` across a relation: prefix 'practices__'."""
-    condition = Q(**{f"{prefix}published": True})
+    condition = Q(**{f"{prefix}status": Status.PUBLISHED})
     if not settings.GFMD_SERVE_SYNTHETIC:
         condition &= Q(**{f"{prefix}synthetic": False})
     return condition
@@ -169,7 +213,7 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             "partner_countries",
             "organisations",
             "rcps",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "sessions",
                 queryset=related_model(Practice, "sessions").objects.select_related(
@@ -211,7 +255,14 @@ class Practice(CuratedModel):
     themes = models.ManyToManyField(Theme, related_name="practices")
     sessions = models.ManyToManyField("roundtables.Session", blank=True, related_name="practices")
     rcps = models.ManyToManyField("rcps.RCP", blank=True, related_name="practices")
-    published = models.BooleanField(default=True)
+    # Records from the curated data files are reviewed already: published. A curator's new record
+    # (admin, API) starts as a draft (practices.review).
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="Draft, in review, or published (only published practices are public).",
+    )
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Generated test data, never real."
     )
@@ -228,6 +279,9 @@ class Practice(CuratedModel):
                 condition=Q(type__in=PracticeType.values), name="practice_type_valid"
             ),
             models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="practice_status_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(start_year__isnull=True)
                 | Q(start_year__gte=1900, start_year__lte=2100),
                 name="practice_start_year_range",
@@ -237,8 +291,8 @@ class Practice(CuratedModel):
             # full-text search: Practice.objects.search()
             GinIndex(fields=["search"], name="practice_search_idx"),
             # list pages filter published records by scope and type
-            models.Index(fields=["published", "scope"], name="practice_scope_idx"),
-            models.Index(fields=["published", "type"], name="practice_type_idx"),
+            models.Index(fields=["status", "scope"], name="practice_scope_idx"),
+            models.Index(fields=["status", "type"], name="practice_type_idx"),
             # the list's default order: a page of a long list reads the index, not the table
             models.Index(fields=["title", "id"], name="practice_title_idx"),
         ]
@@ -248,3 +302,14 @@ class Practice(CuratedModel):
 
     def get_absolute_url(self) -> str:
         return key_url("practice-detail", self.slug)
+
+    @property
+    def published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.start_year is not None and self.start_year > timezone.now().year:
+            raise ValidationError(
+                {"start_year": f"A start year cannot be after this year ({timezone.now().year})."}
+            )

@@ -4,8 +4,9 @@ from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
 from gfmd.lib.data_version import cached
+from gfmd.lib.history import public_changes
 from gfmd.lib.listing import FilteredListView
-from practices.facets import cached_facet_fields, cached_practice_facets
+from practices.facets import FACETS, session_label
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
@@ -36,7 +37,12 @@ class ThemeDetailView(DetailView):
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):
-        return Theme.objects.for_detail()
+        return Theme.objects.for_page()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(Theme.objects.records_below(self.object))
+        return context
 
 
 class PracticeListView(FilteredListView):
@@ -48,23 +54,31 @@ class PracticeListView(FilteredListView):
     def base_queryset(self):
         return Practice.objects.published().with_related()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not self.filter_error:
-            context["facets"] = cached_practice_facets(self.request, self.filterset.qs)
-            context["facet_fields"] = cached_facet_fields(self.request, self.filterset.qs)
-        return context
+    facet_table = FACETS
+    facets_name = "practices"
+    facet_label_format = session_label
+    sort_choices = (
+        ("title", "Title A–Z"),
+        ("-title", "Title Z–A"),
+        ("-start_year", "Newest first"),
+        ("start_year", "Oldest first"),
+    )
+    year_range = ("start_year_min", "start_year_max")
 
 
 class PracticeDetailView(CitableMixin, DetailView):
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):
+        # Curators also see drafts and practices in review (with a banner); visitors never do.
+        if self.request.user.is_staff:
+            return Practice.objects.for_detail()
         return Practice.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related"] = related_practices(self.request, self.object)
+        context["changes"] = public_changes(self.object)
         return context
 
 

@@ -10,7 +10,7 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, alias_list, citations_prefetch
 
 
 class RCPRegion(models.TextChoices):
@@ -48,7 +48,7 @@ class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.prefetch_related(
             "supporting_organisations",
             "members",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "practices", queryset=related_model(RCP, "practices").objects.published()
             ),
@@ -60,6 +60,7 @@ class RCP(CuratedModel):
         "name": "A",
         "short_name": "A",
         "acronym": "A",
+        "aliases": "A",
         "narrative": "B",
         "focus_areas": "C",
     }
@@ -71,7 +72,17 @@ class RCP(CuratedModel):
         max_length=100, blank=True, help_text="Short name or nickname ('Puebla Process')."
     )
     acronym = models.CharField(max_length=30, blank=True)
-    region = models.CharField(max_length=20, choices=RCPRegion.choices)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the documents use, one per line ('Cross-Border Cooperation "
+        "Process'). The name, short name and acronym need not be repeated.",
+    )
+    region = models.CharField(
+        max_length=20,
+        choices=RCPRegion.choices,
+        blank=True,
+        help_text="Left empty where the documents give no region (the page says so).",
+    )
     region_detail = models.CharField(
         max_length=200, blank=True, help_text="The region as the documents describe it."
     )
@@ -114,7 +125,8 @@ class RCP(CuratedModel):
         verbose_name = "RCP profile"
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__in=RCPRegion.values), name="rcp_region_valid"
+                condition=Q(region__in=RCPRegion.values) | Q(region=""),
+                name="rcp_region_valid",
             ),
             models.CheckConstraint(
                 condition=Q(md_engagement__in=Engagement.values), name="rcp_engagement_valid"
@@ -133,6 +145,10 @@ class RCP(CuratedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return alias_list(self.aliases)
 
     @property
     def focus_area_list(self) -> list[str]:

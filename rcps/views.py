@@ -3,6 +3,7 @@
 from django.views.generic import DetailView
 
 from gfmd.citing import CitableMixin
+from gfmd.lib.facets import facet_table
 from gfmd.lib.listing import FilteredListView
 from rcps.filters import RCPFilter
 from rcps.models import RCP
@@ -13,6 +14,8 @@ class RCPListView(FilteredListView):
     filterset_class = RCPFilter
     feed_url_name = "rcp-feed"
     paginate_by = 50
+    facet_table = facet_table(RCPFilter, ("region", "md_engagement", "questionnaire"))
+    facets_name = "rcps"
 
     def base_queryset(self):
         return RCP.objects.with_related()

@@ -3,10 +3,12 @@ from django.contrib import admin
 from gfmd.admin import CitationInline, CuratedAdmin
 from roundtables.models import (
     Actor,
+    FollowUp,
     HorizontalIssue,
     Meeting,
     Participation,
     Recommendation,
+    ReportFinding,
     Roundtable,
     Session,
     Topic,
@@ -16,8 +18,26 @@ from roundtables.models import (
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = ["order", "role", "name", "position", "affiliation", "country", "organisation"]
+    fields = [
+        "order",
+        "part",
+        "role",
+        "name",
+        "position",
+        "affiliation",
+        "country",
+        "organisation",
+    ]
     autocomplete_fields = ["country", "organisation"]
+
+
+class FollowUpInline(admin.StackedInline):
+    """Dated follow-up entries; their citations are edited on the entry's own page."""
+
+    model = FollowUp
+    extra = 0
+    fields = [("as_of", "status"), "note", "curator_note"]
+    show_change_link = True
 
 
 class RecommendationInline(admin.StackedInline):
@@ -37,6 +57,7 @@ class MeetingAdmin(CuratedAdmin):
     search_fields = ["title", "city", "summary"]
     autocomplete_fields = ["host_country", "parent"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipationInline, CitationInline]
 
 
 @admin.register(Topic)
@@ -83,11 +104,11 @@ class SessionAdmin(CuratedAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(CuratedAdmin):
-    list_display = ["name", "role", "session", "roundtable", "country", "organisation"]
-    list_filter = ["role", "session__roundtable"]
-    list_select_related = ["session", "roundtable", "country", "organisation"]
-    search_fields = ["name", "position", "affiliation"]
-    autocomplete_fields = ["session", "roundtable", "country", "organisation"]
+    list_display = ["name", "role", "session", "roundtable", "meeting", "part", "country"]
+    list_filter = ["role", "session__roundtable", "meeting"]
+    list_select_related = ["session", "roundtable", "meeting", "country", "organisation"]
+    search_fields = ["name", "position", "affiliation", "part"]
+    autocomplete_fields = ["session", "roundtable", "meeting", "country", "organisation"]
 
 
 @admin.register(Actor)
@@ -106,4 +127,23 @@ class RecommendationAdmin(CuratedAdmin):
     list_select_related = ["session", "horizontal_issue"]
     search_fields = ["title", "text", "number"]
     autocomplete_fields = ["session", "horizontal_issue", "actors", "themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [FollowUpInline, CitationInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(CuratedAdmin):
+    list_display = ["recommendation", "as_of", "status"]
+    list_filter = ["status"]
+    list_select_related = ["recommendation__session", "recommendation__horizontal_issue"]
+    autocomplete_fields = ["recommendation"]
+
+
+@admin.register(ReportFinding)
+class ReportFindingAdmin(CuratedAdmin):
+    list_display = ["title", "document", "kind", "number", "order"]
+    list_filter = ["document", "kind", "themes"]
+    list_select_related = ["document"]
+    search_fields = ["title", "summary", "number"]
+    autocomplete_fields = ["themes"]
     prepopulated_fields = {"slug": ["title"]}

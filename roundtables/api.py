@@ -105,10 +105,13 @@ class MeetingViewSet(CuratedViewSet):
 class ParticipationSerializer(serializers.ModelSerializer):
     key = serializers.CharField(
         read_only=True,
-        help_text="Stable key: `<session or roundtable slug>/<role>/<name slug>`.",
+        help_text="Stable key: `<session, roundtable or meeting slug>/<role>/<name slug>`; for a "
+        "role in a part of a meeting, `<meeting slug>/<part slug>/<role>/<name slug>`.",
     )
     session = SessionRef(read_only=True, allow_null=True)
     roundtable = RoundtableRef(read_only=True, allow_null=True)
+    # a role at the meeting outside its sessions: the meeting and the part of it
+    meeting = MeetingRef(read_only=True, allow_null=True)
     country = CountryRef(read_only=True, allow_null=True)
     organisation = OrganisationRef(read_only=True, allow_null=True)
     url = LinkField("api:participation-detail", key="key")
@@ -127,6 +130,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
             "organisation",
             "session",
             "roundtable",
+            "meeting",
+            "part",
             "order",
             "url",
             "web_url",
@@ -316,11 +321,16 @@ class RecommendationViewSet(CuratedViewSet):
 
 
 class ParticipationViewSet(CuratedViewSet):
-    """The people of each session and roundtable, by role. Detail by key,
-    `<session or roundtable slug>/<role>/<name slug>`; an old URL by database id redirects there."""
+    """The people of each session, roundtable and meeting, by role. Detail by key,
+    `<session, roundtable or meeting slug>/<role>/<name slug>` (for a role in a part of a
+    meeting, `<meeting slug>/<part slug>/<role>/<name slug>`); an old URL by database id
+    redirects there."""
 
     lookup_field = "key"
-    lookup_value_regex = r"[0-9]+|[-a-zA-Z0-9_]+/[a-z_]+/[-a-zA-Z0-9_]+"
+    lookup_value_regex = (
+        r"[0-9]+|[-a-zA-Z0-9_]+/[a-z_]+/[-a-zA-Z0-9_]+"
+        r"|[-a-zA-Z0-9_]+/[-a-z0-9_]+/[a-z_]+/[-a-zA-Z0-9_]+"
+    )
     filterset_class = ParticipationFilter
     list_serializer_class = ParticipationSerializer
     detail_serializer_class = ParticipationSerializer
@@ -333,13 +343,27 @@ class ParticipationViewSet(CuratedViewSet):
         key = self.kwargs["key"]
         if key.isdigit():
             raise MovedToKey(self._by_id(key))
-        parent_slug, role, name_slug = key.split("/")
-        queryset = self.get_queryset().filter(role=role)
-        queryset = queryset.filter(Q(session__slug=parent_slug) | Q(roundtable__slug=parent_slug))
-        matches = [p for p in queryset if slugify(p.name) == name_slug]
+        parts = key.split("/")
+        if len(parts) == 4:
+            parent_slug, part_slug, role, name_slug = parts
+            parent = Q(meeting__slug=parent_slug)
+        else:
+            (parent_slug, role, name_slug), part_slug = parts, ""
+            parent = (
+                Q(session__slug=parent_slug)
+                | Q(roundtable__slug=parent_slug)
+                | Q(meeting__slug=parent_slug, part="")
+            )
+        queryset = self.get_queryset().filter(parent, role=role)
+        matches = [
+            p
+            for p in queryset
+            if slugify(p.name) == name_slug and (not part_slug or slugify(p.part) == part_slug)
+        ]
         if len(matches) != 1:
             raise Http404(
-                "No participation has that key: <session or roundtable slug>/<role>/<name slug>."
+                "No participation has that key: <session, roundtable or meeting slug>/<role>/"
+                "<name slug>, or <meeting slug>/<part slug>/<role>/<name slug>."
             )
         self.check_object_permissions(self.request, matches[0])
         return matches[0]
@@ -348,8 +372,8 @@ class ParticipationViewSet(CuratedViewSet):
         found = self.get_queryset().filter(pk=int(key)).first() if len(key) < 12 else None
         if found is None:
             raise Http404(
-                "No participation has that id. Participations are keyed by "
-                "<session or roundtable slug>/<role>/<name slug>; ids are not kept across releases."
+                "No participation has that id. Participations are keyed by <session, roundtable "
+                "or meeting slug>/<role>/<name slug>; ids are not kept across releases."
             )
         return key_url("api:participation-detail", found.key)
 

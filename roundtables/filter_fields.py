@@ -14,6 +14,7 @@ def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
         queryset=Meeting.objects.all(),
         to_field_name="slug",
         example="a meeting slug such as 'gfmd-2007'",
+        label_field="title",
         **kwargs,
     )
 
@@ -41,6 +42,7 @@ def roundtable_filter(field_name: str = "roundtable", **kwargs) -> KeyMultipleFi
         alternatives=roundtable_by_slug,
         example="a roundtable number (1, 2 or 3) or slug ('gfmd-2007-roundtable-1')",
         help_text="Roundtable number or slug: `1` or `gfmd-2007-roundtable-1`; repeat for any.",
+        label_field="title",
         **kwargs,
     )
 

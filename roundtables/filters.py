@@ -71,6 +71,7 @@ class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
         queryset=HorizontalIssue.objects.all(),
         to_field_name="slug",
         example="'root-causes-of-migration', 'human-rights' or 'gender'",
+        label_field="title",
     )
     theme = theme_filter()
     actor = KeyMultipleFilter(

@@ -13,7 +13,10 @@ from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
-from gfmd.models import CuratedModel
+from gfmd.models import CuratedModel, citations_prefetch
+from roundtables.findings import FindingKind, FollowUp, FollowUpStatus, ReportFinding
+
+__all__ = ["FindingKind", "FollowUp", "FollowUpStatus", "ReportFinding"]  # re-exported
 
 
 class MeetingKind(models.TextChoices):
@@ -41,10 +44,16 @@ class MeetingQuerySet(NaturalKeyQuerySet):
         """A meeting with its parts, topics, horizontal issues, and roundtables with their
         sessions in order."""
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             "parts",
             "topics",
             "horizontal_issues",
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.published()
+                .select_related("country", "organisation")
+                .prefetch_related("citations__document"),
+            ),
             models.Prefetch(
                 "roundtables",
                 queryset=Roundtable.objects.prefetch_related(
@@ -111,7 +120,7 @@ class Meeting(CuratedModel):
 
 class TopicQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
-        return self.select_related("meeting").prefetch_related("citations__document")
+        return self.select_related("meeting").prefetch_related(citations_prefetch())
 
 
 class Topic(CuratedModel):
@@ -146,7 +155,7 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.with_related().prefetch_related(
             "themes",
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
             models.Prefetch(
                 "participations",
@@ -187,7 +196,7 @@ class Roundtable(CuratedModel):
 class HorizontalIssueQuerySet(NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("meeting", "theme").prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "recommendations",
                 queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
@@ -226,7 +235,7 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 
     def for_detail(self):
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.published().select_related(
@@ -328,9 +337,17 @@ class Role(models.TextChoices):
     RAPPORTEUR = "rapporteur", "Rapporteur"
     GENERAL_RAPPORTEUR = "general_rapporteur", "General rapporteur"
     COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", "Member"
 
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
+
+
+def participation_key(parent_slug: str, part: str, role: str, name: str) -> str:
+    """`<parent slug>/<role>/<name slug>`, or `<meeting slug>/<part slug>/<role>/<name slug>`
+    for a role in a part of a meeting (the key of `Participation`)."""
+    parent = f"{parent_slug}/{slugify(part)}" if part else parent_slug
+    return f"{parent}/{role}/{slugify(name)}"
 
 
 class ParticipationQuerySet(NaturalKeyQuerySet):
@@ -339,20 +356,36 @@ class ParticipationQuerySet(NaturalKeyQuerySet):
         return self if settings.GFMD_SERVE_SYNTHETIC else self.filter(synthetic=False)
 
     def with_related(self):
-        return self.select_related("session", "roundtable", "country", "organisation")
+        return self.select_related("session", "roundtable", "meeting", "country", "organisation")
 
 
 class Participation(CuratedModel):
-    """A person in a role at a session, or at a roundtable as a whole (coordinator, general
-    rapporteur). Name, position and affiliation are kept as printed (OCR slips mended)."""
+    """A person in a role at a session, at a roundtable as a whole (coordinator, general
+    rapporteur), or at a meeting outside its sessions: the opening and closing plenaries, the
+    general debate, the horizontal issues, a drafting committee. For the last, `part` names the
+    part of the meeting as the report does, so one person may chair two parts. Name, position
+    and affiliation are kept as printed (OCR slips mended)."""
 
-    natural_key_fields = ("session", "roundtable", "role", "name")
+    natural_key_fields = ("session", "roundtable", "meeting", "part", "role", "name")
 
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
     )
     roundtable = models.ForeignKey(
         Roundtable, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        help_text="For a role at the meeting outside its sessions and roundtables.",
+    )
+    part = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The part of the meeting, as the report names it ('Opening plenary session').",
     )
     name = models.CharField(max_length=200, help_text="As the person spells it, with accents.")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -380,11 +413,12 @@ class Participation(CuratedModel):
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["session", "roundtable", "order", "id"]
+        ordering = ["session", "roundtable", "meeting", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(session__isnull=False, roundtable__isnull=True)
-                | Q(session__isnull=True, roundtable__isnull=False),
+                condition=Q(session__isnull=False, roundtable__isnull=True, meeting__isnull=True)
+                | Q(session__isnull=True, roundtable__isnull=False, meeting__isnull=True)
+                | Q(session__isnull=True, roundtable__isnull=True, meeting__isnull=False),
                 name="participation_one_parent",
             ),
             models.CheckConstraint(
@@ -400,6 +434,11 @@ class Participation(CuratedModel):
                 condition=Q(roundtable__isnull=False),
                 name="participation_unique_in_roundtable",
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "part", "role", "name"],
+                condition=Q(meeting__isnull=False),
+                name="participation_unique_in_meeting",
+            ),
         ]
         indexes = [
             # country pages list the people who spoke for the country
@@ -410,15 +449,18 @@ class Participation(CuratedModel):
         return f"{self.name} ({self.get_role_display()})"
 
     def get_absolute_url(self) -> str:
-        parent = self.session or self.roundtable
+        parent = self.session or self.roundtable or self.meeting
         return parent.get_absolute_url() if parent else ""
 
     @property
     def key(self) -> str:
-        """The participation's stable key, `<session or roundtable slug>/<role>/<name slug>`: made
-        of its natural key, so it survives a backup and restore (which renumber the ids)."""
-        parent = self.session or self.roundtable
-        return f"{parent.slug if parent else ''}/{self.role}/{slugify(self.name)}"
+        """The participation's stable key, `<session, roundtable or meeting slug>/<role>/<name
+        slug>`, with the slug of the part after a meeting's slug when the role is in a part of
+        the meeting (`gfmd-2007/opening-plenary-session/chair/<name slug>`): made of its natural
+        key, so it survives a backup and restore (which renumber the ids)."""
+        parent = self.session or self.roundtable or self.meeting
+        part = self.part if self.meeting_id else ""
+        return participation_key(parent.slug if parent else "", part, self.role, self.name)
 
 
 class Actor(CuratedModel):
@@ -440,13 +482,6 @@ class Actor(CuratedModel):
         return self.name
 
 
-class FollowUpStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    UNDER_WAY = "under_way", "Under way"
-    REPORTED = "reported", "Reported"
-    COMPLETED = "completed", "Completed"
-
-
 class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
     def published(self):
         """Never generated test data, unless the server serves it (GFMD_SERVE_SYNTHETIC)."""
@@ -458,7 +493,12 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         ).prefetch_related("themes", "actors")
 
     def for_detail(self):
-        return self.with_related().prefetch_related("citations__document")
+        return self.with_related().prefetch_related(
+            citations_prefetch(),
+            models.Prefetch(
+                "follow_ups", queryset=FollowUp.objects.prefetch_related(citations_prefetch())
+            ),
+        )
 
 
 class Recommendation(CuratedModel):

@@ -3,6 +3,7 @@
 from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
+from gfmd.lib.facets import facet_table
 from gfmd.lib.listing import FilteredListView
 from roundtables.filters import RecommendationFilter
 from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundtable, Session, Topic
@@ -50,10 +51,27 @@ class TopicDetailView(DetailView):
         return Topic.objects.for_detail()
 
 
+def session_label(name: str, key: str, label: str) -> str:
+    """A session is shown with its code: '1.2 Ethical recruitment …'."""
+    return f"{key} {label}" if name == "session" else label
+
+
 class RecommendationListView(FilteredListView):
     template_name = "roundtables/recommendation_list.html"
     filterset_class = RecommendationFilter
     feed_url_name = "recommendation-feed"
+    facet_table = facet_table(
+        RecommendationFilter,
+        ("theme", "status", "actor", "horizontal_issue", "session"),
+        distinct=("session",),
+    )
+    facets_name = "recommendations"
+    facet_label_format = session_label
+    sort_choices = (
+        ("session", "Session, first to last"),
+        ("-session", "Session, last to first"),
+        ("status", "Follow-up status"),
+    )
 
     def base_queryset(self):
         return Recommendation.objects.published().with_related()

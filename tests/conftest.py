@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from gfmd.curation.ingest import ingest_seeds
 from gfmd.curation.loader import load_directory
 from gfmd.lib.embedded_db import start_configured
 
@@ -20,8 +21,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        # Unchanged files are skipped when the test database is reused.
+        # Unchanged files are skipped when the test database is reused; so are seed documents
+        # whose text is loaded already. Without the seeds directory the documents have no text.
         load_directory(FIXTURES)
+        ingest_seeds()
 
 
 @pytest.fixture(autouse=True)

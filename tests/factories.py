@@ -130,7 +130,7 @@ def make_session(roundtable=None, *, themes=(), **fields) -> Session:
 
 def make_participation(session=None, **fields) -> Participation:
     n = _n()
-    if session is None and "roundtable" not in fields:
+    if session is None and "roundtable" not in fields and "meeting" not in fields:
         session = make_session()
     fields.setdefault("name", f"Test Person {n}")
     fields.setdefault("role", "speaker")
@@ -197,6 +197,8 @@ def make_practice(
     fields.setdefault("summary", "A practice made for a test.")
     fields.setdefault("scope", "national")
     fields.setdefault("type", "programme")
+    if "published" in fields:  # the shorthand of a test: published or a draft
+        fields["status"] = "published" if fields.pop("published") else "draft"
     practice = Practice.objects.create(**fields)
     practice.themes.set(themes if themes is not None else [make_theme()])
     practice.countries.set(countries)

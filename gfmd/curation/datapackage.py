@@ -45,6 +45,8 @@ RESOURCES = (
 )
 NAMES = {model: name for name, model, _ in RESOURCES}
 SKIPPED = {"id", "synthetic", "published"}
+# Every practice exported is published: its review status says nothing more.
+SKIPPED_OF = {(Practice, "status")}
 # Named as the API names them: a practice's `results` are its `outcomes`.
 RENAMED = {(Practice, "results"): "outcomes"}
 
@@ -79,13 +81,16 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
                 "key",
                 "string",
                 lambda p: p.key,
-                "Stable key: <session or roundtable slug>/<role>/<name slug>.",
+                "Stable key: <session, roundtable or meeting slug>/<role>/<name slug>, or "
+                "<meeting slug>/<part slug>/<role>/<name slug> for a part of a meeting.",
                 required=True,
             )
         )
     relations = []
     for model_field in model._meta.concrete_fields:
-        if model_field.name in SKIPPED or getattr(model_field, "generated", False):
+        if model_field.name in SKIPPED or (model, model_field.name) in SKIPPED_OF:
+            continue
+        if getattr(model_field, "generated", False):
             continue
         if model_field.is_relation:
             related = model_field.related_model

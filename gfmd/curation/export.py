@@ -4,7 +4,8 @@ The file is what `manage.py backup` writes and `manage.py restore` loads: every 
 written the way the files in fixtures/ are, so the same loader reads it and a person can review
 it. Records are identified by natural keys, never by database ids: foreign keys and many-to-many
 fields are the related records' natural keys, participations and recommendations are nested under
-the session, roundtable or horizontal issue they belong to, and citations under what they cite.
+the meeting, session, roundtable or horizontal issue they belong to (follow-ups under their
+recommendation), and citations under what they cite.
 Models come in dependency order (countries and sources first, practices last; a parent theme or
 meeting before the records under it), so the file loads in one pass. Generated benchmark data
 (`synthetic`) is left out.
@@ -40,6 +41,7 @@ TOP_LEVEL = (
     "gfmd.country",
     "gfmd.sourcedocument",
     "gfmd.organisation",
+    "gfmd.referenceddocument",
     "practices.theme",
     "roundtables.meeting",
     "roundtables.topic",
@@ -47,14 +49,25 @@ TOP_LEVEL = (
     "roundtables.roundtable",
     "roundtables.horizontalissue",
     "roundtables.session",
+    "roundtables.reportfinding",
     "rcps.rcp",
     "practices.practice",
 )
 # Records written inside their parent (as `participations:` and `recommendations:` lists).
-NESTED = ("roundtables.participation", "roundtables.recommendation")
+# A follow-up is filed under its recommendation, so it is prepared before the recommendations.
+NESTED = ("roundtables.participation", "roundtables.followup", "roundtables.recommendation")
 # Fields that are not data: the generated search vector is left out by type; `synthetic` records
 # are not written at all, so the flag is always false.
-SKIPPED_FIELDS = {"synthetic"}
+# The state of a document's loaded text is not curated data: a backup holds no text, and after a
+# restore `manage.py ingest_sources` reads the documents again and pins the citations.
+SKIPPED_FIELDS = {
+    "synthetic",
+    "text_format",
+    "text_sha256",
+    "line_count",
+    "page_count",
+    "ingested_at",
+}
 
 FIXTURE_LOAD_PREFIX = "# fixture-load: "
 

@@ -7,7 +7,6 @@ break ("tempo- rary"), markdown emphasis markers and typographic quotes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,16 +14,9 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-_QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "}
-)
-_HYPHEN_BREAK = re.compile(r"(\w)- (\w)")
+from gfmd.lib.textfold import contains, folded, normalise
 
-
-def normalise(text: str) -> str:
-    text = text.translate(_QUOTES).replace("*", "")
-    text = " ".join(text.split())
-    return _HYPHEN_BREAK.sub(r"\1\2", text)
+__all__ = ["check_excerpt", "check_fixture_files", "normalise"]
 
 
 @lru_cache(maxsize=16)
@@ -49,15 +41,11 @@ def check_excerpt(seed_file: str, line_start: int, line_end: int, excerpt: str) 
     words = len(excerpt.split())
     if words > 60:
         return Problem(f"excerpt has {words} words; keep it short (about 40 at most)")
-    window = normalise(" ".join(lines[line_start - 1 : line_end]))
-    wanted = normalise(excerpt)
-    if not wanted:
+    if not normalise(excerpt):
         return Problem("excerpt is empty")
-    # Compare without hyphen joins too, since a hyphenated compound may be split on a line break.
-    if wanted in window or wanted.replace("-", "") in window.replace("-", ""):
+    if contains(" ".join(lines[line_start - 1 : line_end]), excerpt):
         return None
-    whole = normalise(" ".join(lines))
-    if wanted in whole:
+    if folded(excerpt) in folded(" ".join(lines)):
         return Problem("excerpt is in the document but not within the cited lines")
     return Problem("excerpt not found in the document")
 

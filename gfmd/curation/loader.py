@@ -14,8 +14,9 @@ Each file holds a list of records. A record names its model and gives its fields
       citations:                      # where the record comes from
         - document: brussels-report
           locator: "III 2.2.1 Roundtable 1 > Session 1.1"
-          lines: [1200, 1210]
-          excerpt: "..."
+          lines: [1200, 1210]             # lines of the document's text, or
+          # passage: p-27                 # the anchor of a passage (a numbered paragraph)
+          excerpt: "..."                  # must stand in the passage (checked on load)
 
 A record is found by its natural key (`natural_key_fields` on the model) and updated in place, so
 loading the same data twice changes nothing. Nested records and citations are kept in step with
@@ -39,8 +40,9 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, router, transaction
 from django.db.models import ProtectedError
 
+from gfmd.lib.history import record_snapshot
 from gfmd.lib.models import has_synthetic
-from gfmd.models import Citation, FixtureLoad, SourceDocument
+from gfmd.models import Citation, FixtureLoad, Passage, SourceDocument
 
 # Files load in this order so that what a record refers to already exists.
 LOAD_ORDER = (
@@ -225,8 +227,12 @@ class Loader:
 
         lookup = {}
         for key in model.natural_key_fields:
+            key_field = model._meta.get_field(key)
             lookup[key] = values.get(key)
-            if lookup[key] in (None, "") and not model._meta.get_field(key).null:
+            if lookup[key] is None and not key_field.null:
+                # a key field that may be blank (a participation's `part`) defaults to blank
+                lookup[key] = key_field.get_default()
+            if lookup[key] in (None, "") and not (key_field.null or key_field.blank):
                 raise CuratedDataError(f"{where}: field '{key}' is required to identify the record")
         # Locked until the load commits, and read under the lock: an edit saved meanwhile is
         # neither lost under an old copy nor counted twice (the version only goes up).
@@ -250,6 +256,8 @@ class Loader:
             self.sync_children(instance, name, child_model, parent_field, items, where=where)
         if citations is not None:
             self.sync_citations(instance, citations, where=where)
+        if hasattr(instance, "history"):
+            record_snapshot(instance)  # so that the loaded version can be reverted to
         return instance
 
     def sync_children(self, instance, name, child_model, parent_field, items, *, where) -> None:
@@ -284,18 +292,22 @@ class Loader:
             cwhere = f"{where} > citation {order + 1}"
             if not isinstance(item, dict):
                 raise CuratedDataError(f"{cwhere}: must be a mapping")
-            unknown = set(item) - {"document", "locator", "lines", "excerpt"}
+            unknown = set(item) - {"document", "locator", "lines", "passage", "excerpt"}
             if unknown:
                 raise CuratedDataError(f"{cwhere}: unknown field '{sorted(unknown)[0]}'")
             document = self.document(item.get("document"), cwhere)
+            passage = self.passage(document, item.get("passage"), cwhere)
             lines = item.get("lines")
+            if lines is None and passage is not None:
+                lines = [passage.line_start, passage.line_end]
             if (
                 not isinstance(lines, list)
                 or len(lines) != 2
                 or not all(isinstance(n, int) for n in lines)
             ):
                 raise CuratedDataError(
-                    f"{cwhere}: field 'lines' must be [first, last] line numbers"
+                    f"{cwhere}: field 'lines' must be [first, last] line numbers "
+                    "(or give 'passage', the anchor of a passage such as p-27)"
                 )
             excerpt = " ".join(str(item.get("excerpt") or "").split())
             key = (document.pk, lines[0], lines[1], excerpt)
@@ -307,6 +319,8 @@ class Loader:
                 line_end=lines[1],
                 excerpt=excerpt,
             )
+            if passage is not None:
+                citation.passage = passage
             citation.locator = item.get("locator") or ""
             citation.order = order
             try:
@@ -328,6 +342,22 @@ class Loader:
                     f"{where}: field 'document': no source document {slug!r}"
                 ) from None
         return self._documents[slug]
+
+    def passage(self, document: SourceDocument, anchor, where: str) -> Passage | None:
+        """The passage a citation names by its anchor ('p-27'); None when it names none."""
+        if anchor in (None, ""):
+            return None
+        if not document.has_text:
+            raise CuratedDataError(
+                f"{where}: field 'passage': the text of {document.slug} is not loaded, so "
+                f"passage {anchor!r} cannot be found; give 'lines' instead"
+            )
+        found = Passage.objects.filter(document=document, anchor=str(anchor)).first()
+        if found is None:
+            raise CuratedDataError(
+                f"{where}: field 'passage': {document.slug} has no passage {anchor!r}"
+            )
+        return found
 
     @staticmethod
     def resolve(model: type[models.Model], value) -> models.Model:

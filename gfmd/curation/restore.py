@@ -8,8 +8,10 @@ from django.apps import apps
 from django.db import transaction
 
 from gfmd.curation.export import curated_record_counts, read_fixture_loads
+from gfmd.curation.ingest import ingest_seeds
 from gfmd.curation.loader import CuratedDataError, Loader
-from gfmd.models import FixtureLoad
+from gfmd.models import Citation, FixtureLoad, Passage
+from gfmd.texts import IngestError
 
 
 class RestoreError(Exception):
@@ -38,7 +40,8 @@ def restore_backup(path: Path, database: str = "default") -> int:
         with transaction.atomic(using=database):
             loader.load_text(text)
             restore_fixture_loads(text, database)
-    except CuratedDataError as exc:
+            check_restored_citations()
+    except (CuratedDataError, IngestError) as exc:
         raise RestoreError(f"Nothing was restored. {exc}") from None
     return loader.records
 
@@ -61,3 +64,21 @@ def restore_fixture_loads(text: str, database: str) -> None:
         FixtureLoad.objects.using(database).create(
             path=load["path"], sha256=load["sha256"], records=load["records"], keys=sorted(keys)
         )
+
+
+def check_restored_citations() -> None:
+    """Read the documents' text (from the seeds directory, where it is) and refuse the backup if
+    any citation's excerpt is not in the passage of its lines: a backup holds no text, so its
+    citations are checked once the text is there."""
+    ingest_seeds()
+    wrong = Citation.objects.exclude(problem="").select_related("document").order_by("pk")
+    first = wrong.first()
+    if first is None:
+        return
+    covering = Passage.objects.covering(first.document_id, first.line_start, first.line_end)
+    text = " ".join(p.text for p in covering)[:1000]
+    raise CuratedDataError(
+        f"{wrong.count()} citations do not match their document's text; the first, of "
+        f"{first.document}, {first.lines}: \u201c{first.excerpt}\u201d is not in the passage, "
+        f"which reads: \u201c{text}\u201d"
+    )

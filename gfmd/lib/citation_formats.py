@@ -14,14 +14,20 @@ from django.utils.cache import patch_vary_headers
 
 @dataclass
 class Place:
-    """Where in a source document a record's words are: the document and its section, paragraph
-    or page (more may be added, such as the passage quoted)."""
+    """Where in a source document a record's words are: the document, its section, and the
+    passages quoted there, by paragraph number or page ('para. 14', 'p. 4')."""
 
     title: str
     publisher: str = ""
     year: int | None = None
     symbol: str = ""
     locator: str = ""
+    passages: list[str] = field(default_factory=list)
+
+    @property
+    def pinpoint(self) -> str:
+        """The section and the passages: 'III 2.2 Roundtable 2, para. 14, para. 15'."""
+        return ", ".join(part for part in (self.locator, *self.passages) if part)
 
 
 @dataclass
@@ -45,7 +51,7 @@ class Reference:
             imprint = ", ".join(str(p) for p in (place.publisher, place.year) if p)
             symbol = f" {place.symbol}" if place.symbol else ""
             text = f"{place.title}{symbol}" + (f" ({imprint})" if imprint else "")
-            parts.append(f"{text}, {place.locator}" if place.locator else text)
+            parts.append(f"{text}, {place.pinpoint}" if place.pinpoint else text)
         return "Based on " + "; ".join(parts) if parts else ""
 
 
@@ -108,6 +114,8 @@ def csl_json(ref: Reference) -> str:
         item["source"] = first.title
         if first.locator:
             item["section"] = first.locator
+        if first.passages:
+            item["locator"] = ", ".join(first.passages)
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 

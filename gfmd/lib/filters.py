@@ -129,12 +129,18 @@ class RelatedSetMixin:
 @extend_schema_field(OpenApiTypes.STR)
 class KeyMultipleFilter(RelatedSetMixin, django_filters.ModelMultipleChoiceFilter):
     """Records chosen by a key (slug, code, ISO code); matches any of them. `label_field` is the
-    field of the chosen records that names them (in chips and facets)."""
+    field of the chosen records that names them (in chips and facets), or fields of which the first
+    not empty does; `parent_field`, for
+    records in a hierarchy, the field naming a record's parent (a facet then counts a value with
+    the values below it, as the filter selects them)."""
 
     field_class = KeyMultipleChoiceField
 
-    def __init__(self, *args, label_field: str = "name", **kwargs):
+    def __init__(
+        self, *args, label_field: str | tuple[str, ...] = "name", parent_field: str = "", **kwargs
+    ):
         self.label_field = label_field
+        self.parent_field = parent_field
         super().__init__(*args, **kwargs)
 
     def get_filter_predicate(self, v):

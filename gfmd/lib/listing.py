@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
+from gfmd.lib.facets import cached_facet_fields, cached_facets
 from gfmd.lib.filters import error_message, every_value_checked
 
 
@@ -30,6 +31,15 @@ class FilteredListView(ListView):
     # With a URL name, the page advertises the Atom feed of its list (gfmd.lib.feeds.ListFeed),
     # with the same filters.
     feed_url_name = ""
+    # The list's facets (`gfmd.lib.facets.facet_table`), shown as checkboxes with disjunctive
+    # counts, cached under `facets_name` and the data version.
+    facet_table: tuple = ()
+    facets_name = ""
+    facet_label_format = None
+    # The sort menu: (value, label) pairs; empty for a list sorted by its column headings.
+    sort_choices: tuple = ()
+    # Year range inputs: (minimum filter, maximum filter) of the FilterSet, if any.
+    year_range: tuple = ()
 
     def base_queryset(self):
         raise NotImplementedError
@@ -77,13 +87,30 @@ class FilteredListView(ListView):
             result_count=context["paginator"].count
             if context.get("paginator")
             else len(context["object_list"]),
+            sort_choices=self.sort_choices,
+            year_range=[self.filterset.form[name] for name in self.year_range],
         )
         if self.feed_url_name:
             filters = params.copy()
             filters.pop("ordering", None)
             query = filters.urlencode()
             context["feed_url"] = reverse(self.feed_url_name) + (f"?{query}" if query else "")
+        if self.facet_table and not self.filter_error:
+            context["facets"] = self.facets()
+            context["facet_fields"] = cached_facet_fields(
+                self.request, self.facets_name, self.facets
+            )
         return context
+
+    def facets(self):
+        return cached_facets(
+            self.request,
+            self.facets_name,
+            self.filterset,
+            self.filterset.queryset,
+            self.facet_table,
+            type(self).facet_label_format,
+        )
 
     def chip_label(self, name: str, value: str) -> str:
         """'Country: Philippines' rather than 'country=PHL'."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from gfmd.lib.history import RelationsSnapshot
 from gfmd.lib.natural_keys import NaturalKeyModel
 
 
@@ -27,9 +28,14 @@ class TransactionId(models.Func):
 
 
 class TrackedHistory(HistoricalRecords):
-    """History of every stored field except the search vector, which PostgreSQL derives; each
-    historical row also keeps the id of the transaction that wrote it (`history_txid`, set by the
-    database), which `gfmd.lib.data_version` maps to the data version its commit made."""
+    """History of every stored field except the search vector, which PostgreSQL derives, with the
+    relations and citations of each version (gfmd.lib.history); each historical row also keeps
+    the id of the transaction that wrote it (`history_txid`, set by the database), which
+    `gfmd.lib.data_version` maps to the data version its commit made."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bases", [RelationsSnapshot])
+        super().__init__(*args, **kwargs)
 
     def fields_included(self, model):
         return [f for f in super().fields_included(model) if not f.generated]

@@ -1,5 +1,5 @@
-"""API resources of the reference data (countries, organisations, sources) and the search across
-every kind of record."""
+"""API resources of the reference data (countries, organisations) and the search across every kind
+of record. Sources and citations are in `gfmd.site.sources_api`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from gfmd.lib.api.viewsets import CuratedViewSet, ReadOnlyViewSet, write_seriali
 from gfmd.lib.data_version import cached
 from gfmd.lib.links import absolute, key_url
 from gfmd.lib.search import suggest
-from gfmd.models import Country, Organisation, SourceDocument
+from gfmd.models import Country, Organisation
 from gfmd.site.search import KIND_NAMES, SearchForm, search_all
 from gfmd.templatetags.gfmd_tags import highlighted
 
@@ -149,39 +149,6 @@ class OrganisationViewSet(CuratedViewSet):
 
     def detail_queryset(self):
         return Organisation.objects.for_detail()
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    url = LinkField("api:sourcedocument-detail")
-    web_url = WebLinkField()
-    citation_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = SourceDocument
-        fields = [
-            "slug",
-            "title",
-            "short_title",
-            "symbol",
-            "publisher",
-            "published",
-            "date_text",
-            "seed_file",
-            "description",
-            "citation_count",
-            "url",
-            "web_url",
-        ]
-
-
-class SourceViewSet(ReadOnlyViewSet):
-    """The documents the knowledge base is read from."""
-
-    lookup_field = "slug"
-    serializer_class = SourceSerializer
-
-    def get_queryset(self):
-        return SourceDocument.objects.with_citation_count()
 
 
 class HighlightedField(serializers.CharField):
@@ -311,8 +278,8 @@ class SearchViewSet(StrictParametersMixin, viewsets.ViewSet):
             request,
             "search",
             (text, kinds, per_kind),
-            lambda: search_all(text, kinds=kinds, per_kind=per_kind),
-        )
+            lambda: search_all(text, kinds=kinds, per_kind=per_kind, request=request),
+        ).groups
         result = {
             "query": text,
             "total": sum(group.total for group in groups),

@@ -8,7 +8,6 @@ from django import forms
 from django.db.models import CharField, F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
-from django.utils.text import slugify
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -19,9 +18,18 @@ from gfmd.lib.links import absolute, key_url
 from gfmd.models import Country, Organisation, SourceDocument
 from practices.models import Practice, Theme, published_filter
 from rcps.models import RCP
-from roundtables.models import Meeting, Participation, Recommendation, Roundtable, Session
+from roundtables.models import (
+    Meeting,
+    Participation,
+    Recommendation,
+    Roundtable,
+    Session,
+    participation_key,
+)
 
 ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
+# Between the parts of a participation's key as the query gives it (no name holds it).
+SEPARATOR = "\x1f"
 
 # kind, model, key expression, API view name of its detail, public condition (on its history)
 KINDS = (
@@ -35,12 +43,15 @@ KINDS = (
     (
         "participation",
         Participation,
-        # parent/role/name; the name is made a slug in Python (see ChangeSerializer)
+        # parent, part, role and name, split by a unit separator; the key is made in Python
+        # (see ChangeSerializer)
         Concat(
-            Coalesce(F("session__slug"), F("roundtable__slug"), Value("")),
-            Value("/"),
+            Coalesce(F("session__slug"), F("roundtable__slug"), F("meeting__slug"), Value("")),
+            Value(SEPARATOR),
+            F("part"),
+            Value(SEPARATOR),
             F("role"),
-            Value("/"),
+            Value(SEPARATOR),
             F("name"),
             output_field=CharField(),
         ),
@@ -145,8 +156,8 @@ class ChangeSerializer(serializers.Serializer):
     def get_key(self, row) -> str:
         key = row["change_key"]
         if row["change_kind"] == "participation":
-            parent, role, name = key.split("/", 2)
-            key = f"{parent}/{role}/{slugify(name)}"
+            parent, part, role, name = key.split(SEPARATOR, 3)
+            key = participation_key(parent, part, role, name)
         return key
 
     def get_action(self, row) -> str:

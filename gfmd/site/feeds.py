@@ -29,7 +29,7 @@ class SearchFeed(RecordFeed):
     def items(self):
         text, kinds, per_kind = self.search
         hits = []
-        for group in search_all(text, kinds=kinds, per_kind=per_kind):
+        for group in search_all(text, kinds=kinds, per_kind=per_kind).groups:
             if not group.hits:
                 continue
             dates = history_dates(type(group.hits[0]), [hit.pk for hit in group.hits])

@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import TemplateView
 
 from gfmd.lib.charts import Bar, bar_chart, legend, world_map
+from gfmd.lib.data_version import cached, request_version
 from gfmd.models import Country, Region
 from practices.models import Practice, Theme
 from rcps.models import RCP, Engagement, RCPRegion
+
+
+def practices_by_country() -> dict[str, int]:
+    return dict(
+        Practice.objects.published()
+        .filter(countries__isnull=False)
+        .values_list("countries__iso3")
+        .annotate(n=Count("pk", distinct=True))
+    )
+
+
+MAP_TITLE = "Number of good practices each country implements"
+
+
+def map_svg() -> str:
+    return str(
+        world_map(
+            practices_by_country(),
+            dict(Country.objects.values_list("iso2", "iso3")),
+            link=f"{reverse('practice-list')}?country=",
+            title=MAP_TITLE,
+        )
+    )
+
+
+def overview_map(request):
+    """The world map as an SVG file of its own (some 800 KB of outlines), drawn once per data
+    version. Asked for with the data version in its address (as the overview page does), it
+    may be kept by browsers and caches for a day."""
+    version = request_version(request)
+    svg = cached(request, "overview-map", (), map_svg)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    if version is not None and request.GET.get("v") == str(version):
+        response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response
 
 
 class OverviewView(TemplateView):
@@ -18,13 +55,8 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Practice.objects.published()
-        by_country = dict(
-            published.filter(countries__isnull=False)
-            .values_list("countries__iso3")
-            .annotate(n=Count("pk", distinct=True))
-        )
+        by_country = practices_by_country()
         countries = {c.iso3: c for c in Country.objects.filter(iso3__in=by_country)}
-        iso2_to_iso3 = dict(Country.objects.values_list("iso2", "iso3"))
         by_theme = (
             Theme.objects.filter(practices__in=published)
             .annotate(n=Count("practices", distinct=True))
@@ -45,12 +77,8 @@ class OverviewView(TemplateView):
         rcp_regions = dict(RCPRegion.choices)
         practices = reverse("practice-list")
         context.update(
-            world=world_map(
-                by_country,
-                iso2_to_iso3,
-                link=f"{practices}?country=",
-                title="Number of good practices each country implements",
-            ),
+            map_version=request_version(self.request) or "",
+            map_title=MAP_TITLE,
             legend=legend(max(by_country.values(), default=0)),
             country_rows=sorted(
                 ((countries[iso3], n) for iso3, n in by_country.items()),

@@ -2,15 +2,16 @@
 
 from django.urls import path
 
-from gfmd.site import views
+from gfmd.site import reader, views
 from gfmd.site.feeds import SearchFeed
-from gfmd.site.overview import OverviewView
+from gfmd.site.overview import OverviewView, overview_map
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/feed/", SearchFeed(), name="search-feed"),
     path("overview/", OverviewView.as_view(), name="overview"),
+    path("overview/map.svg", overview_map, name="overview-map"),
     path("countries/", views.CountryListView.as_view(), name="country-list"),
     path("countries/<str:iso3>/", views.country_detail, name="country-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
@@ -20,5 +21,10 @@ urlpatterns = [
         name="organisation-detail",
     ),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
-    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("sources/<slug:slug>/", reader.SourceReaderView.as_view(), name="source-detail"),
+    path(
+        "sources/<slug:slug>/passages/<slug:anchor>/",
+        reader.passage_permalink,
+        name="passage-detail",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -18,7 +19,7 @@ from gfmd.lib.data_version import cached
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
-from gfmd.site.search import SearchForm, search_all
+from gfmd.site.search import KINDS, SearchPageForm, search_all
 from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import Meeting, Recommendation, Session
@@ -68,7 +69,7 @@ class SearchView(TemplateView):
     template_name = "search.html"
 
     def get(self, request, *args, **kwargs):
-        form = SearchForm(request.GET, require_query=False)
+        form = SearchPageForm(request.GET, require_query=False)
         text = request.GET.get("q", "")
         context = self.get_context_data(q=text, form=form)
         if not form.is_valid():
@@ -76,15 +77,25 @@ class SearchView(TemplateView):
             return self.render_to_response(context, status=400)
         text, kinds, per_kind = form.search()
         if form.has_query():
-            context["groups"] = cached(
+            use_places = not form.words_as_typed()
+            result = cached(
                 request,
-                "search",
-                (text, kinds, per_kind),
-                lambda: search_all(text, kinds=kinds, per_kind=per_kind),
+                "search-page",
+                (text, kinds, per_kind, use_places),
+                lambda: search_all(
+                    text, kinds=kinds, per_kind=per_kind, request=request, use_places=use_places
+                ),
             )
-            context["total"] = sum(group.total for group in context["groups"])
-            context["suggestion"] = suggest(text, request)
-            context["feed_url"] = f"{reverse('search-feed')}?{request.GET.urlencode()}"
+            context.update(
+                result=result,
+                groups=result.groups,
+                total=result.total,
+                suggestion=suggest(text, request),
+                kinds=kinds or [],
+                kind_choices=[(kind, label) for kind, label, *_ in KINDS],
+                as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
+                feed_url=f"{reverse('search-feed')}?{request.GET.urlencode()}",
+            )
         return self.render_to_response(context)
 
 
@@ -93,22 +104,6 @@ class SourceListView(ListView):
 
     def get_queryset(self):
         return SourceDocument.objects.with_citation_count()
-
-
-class SourceDetailView(DetailView):
-    template_name = "gfmd/source_detail.html"
-
-    def get_queryset(self):
-        return SourceDocument.objects.for_detail()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["by_kind"] = (
-            self.object.citations.values("content_type__model")
-            .annotate(n=Count("id"), records=Count("object_id", distinct=True))
-            .order_by("-n")
-        )
-        return context
 
 
 class CountryListView(ListView):

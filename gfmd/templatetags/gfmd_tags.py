@@ -1,8 +1,12 @@
 """Template helpers of the site."""
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from gfmd.lib.history import public_changes
 
 register = template.Library()
 
@@ -39,3 +43,48 @@ def toggle_url(context, name, value):
 def paragraphs(text):
     """Split stored text into paragraphs on blank lines."""
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
+
+
+@register.simple_tag
+def admin_change_url(record):
+    """The admin page that edits `record` (for signed-in curators)."""
+    meta = record._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+
+
+@register.simple_tag
+def record_changes(record, limit=5):
+    """The latest changes of a record for its public page (gfmd.lib.history.public_changes)."""
+    if not hasattr(record, "history"):
+        return []
+    return public_changes(record, limit)
+
+
+@register.simple_tag
+def report_problem_url(record):
+    """Where a visitor reports a problem with `record` (gfmd.curation)."""
+    content_type = ContentType.objects.get_for_model(record)  # cached per process
+    return reverse("report-problem", args=[content_type.pk, record.pk])
+
+
+@register.simple_tag
+def passage_text(passage, excerpts=()):
+    """A passage's text as a reader sees it (line breaks and emphasis markers of the extraction
+    dropped, everything escaped), with each quoted excerpt found in it in <mark>."""
+    text = " ".join((passage.text or "").replace("*", "").split())
+    spans = []
+    for excerpt in excerpts or ():
+        wanted = " ".join(excerpt.replace("*", "").split())
+        start = text.find(wanted) if wanted else -1
+        if start >= 0:
+            spans.append((start, start + len(wanted)))
+    spans.sort()
+    parts, done = [], 0
+    for start, end in spans:
+        start = max(start, done)
+        if start >= end:
+            continue
+        parts += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        done = end
+    parts.append(escape(text[done:]))
+    return mark_safe("".join(str(part) for part in parts))

@@ -178,17 +178,22 @@ def test_facets_csv_is_one_row_per_value(api):
     rows = csv_rows(api.get("/api/v1/practices/facets/", {"format": "csv", "scope": "bilateral"}))
     facets = api.get("/api/v1/practices/facets/", {"scope": "bilateral"}).json()
     assert len(rows) == sum(len(facet["values"]) for facet in facets)
+    # The facets are disjunctive: the scope facet still lists every scope, the chosen one
+    # selected, each value with the count of the JSON answer.
     scope = [row for row in rows if row["facet"] == "scope"]
+    values = facets[[f["name"] for f in facets].index("scope")]["values"]
     assert scope == [
         {
             "facet": "scope",
             "facet_label": "Scope",
-            "value": "bilateral",
-            "label": "Bilateral",
-            "count": str(facets[[f["name"] for f in facets].index("scope")]["values"][0]["count"]),
-            "selected": "True",
+            "value": value["value"],
+            "label": value["label"],
+            "count": str(value["count"]),
+            "selected": str(value["selected"]),
         }
+        for value in values
     ]
+    assert [row["value"] for row in scope if row["selected"] == "True"] == ["bilateral"]
 
 
 def test_search_csv_is_one_row_per_hit(api):

@@ -21,7 +21,12 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
-DB_NAME = "gfmd_browser_tests"
+# Named after the test database, so that test runs on other databases of the server never share
+# it; GFMD_BROWSER_TEST_DB names another.
+DB_NAME = os.environ.get("GFMD_BROWSER_TEST_DB") or (
+    f"{settings.DATABASES['default']['NAME'] or 'gfmd'}_browser"
+)
+CURATOR = ("curator", "a-curator-password-for-tests")  # a staff account of the test server only
 
 
 def _host() -> str:
@@ -66,10 +71,24 @@ def site_url():
     with psycopg.connect(**info, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_DEBUG": "1"}
+    # Review on, as in production: the curation tests publish with a second curator.
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_DEBUG": "1",
+        "GFMD_REVIEW_REQUIRED": "1",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
     subprocess.run([*manage, "load_curated", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
+    subprocess.run([*manage, "ingest_sources", "-v0"], env=env, check=True, cwd=settings.BASE_DIR)
+    subprocess.run(
+        [*manage, "createsuperuser", "--noinput", "--username", CURATOR[0], "--email", "c@x.org"],
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": CURATOR[1]},
+        check=True,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -27,6 +27,8 @@ PAGE_TYPES = {
     "country": "/countries/phl/",
     "search": "/search/?q=remittances",
     "sources": "/sources/",
+    "source": "/sources/a-63-269/",  # its findings, options and the documents it names
+    "recommendation": "/recommendations/gfmd-2007-3-4-rec-6/",  # with a follow-up entry
     "not-found": "/no-such-page/",
 }
 

@@ -38,8 +38,14 @@ def test_every_recommendation_has_a_theme_and_an_actor():
     assert not Recommendation.objects.filter(actors__isnull=True).exists()
 
 
-def test_participations_belong_to_a_session_or_roundtable():
-    assert not Participation.objects.filter(session__isnull=True, roundtable__isnull=True).exists()
+def test_participations_belong_to_a_session_roundtable_or_meeting():
+    assert not Participation.objects.filter(
+        session__isnull=True, roundtable__isnull=True, meeting__isnull=True
+    ).exists()
+
+
+def test_meeting_level_participations_name_the_part_of_the_meeting():
+    assert not Participation.objects.filter(meeting__isnull=False, part="").exists()
 
 
 def test_every_practice_is_complete():
@@ -50,9 +56,9 @@ def test_every_practice_is_complete():
     assert not practices.filter(summary="").exists()
 
 
-def test_every_rcp_has_region_and_engagement():
+def test_every_rcp_has_engagement_and_a_region_or_a_note_that_none_is_stated():
     for rcp in RCP.objects.all():
-        assert rcp.region
+        assert rcp.region or "do not state its region" in rcp.curator_note, rcp.slug
         assert rcp.md_engagement in Engagement.values
         if rcp.md_engagement != Engagement.NOT_CLASSIFIED:
             assert rcp.md_engagement_source, rcp.slug

@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 from gfmd.curation.export import NESTED, TOP_LEVEL
 from gfmd.lib.natural_keys import NaturalKeyModel
 from gfmd.models import FixtureLoad
-from gfmd.site.api import SourceViewSet
+from gfmd.site.sources_api import SourceViewSet
 from gfmd.site.views import OrganisationListView, SourceListView
 from practices.views import ThemeListView
 from roundtables.views import MeetingListView

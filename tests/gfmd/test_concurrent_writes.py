@@ -159,7 +159,7 @@ def admin_login(server) -> dict:
 
 def admin_practice(server, cookies) -> tuple[str, str]:
     """The admin change page of the first published practice listed, and its slug."""
-    listing = server.get("/admin/practices/practice/?published__exact=1", cookies=cookies).text
+    listing = server.get("/admin/practices/practice/?status__exact=published", cookies=cookies).text
     change = re.search(r"/admin/practices/practice/\d+/change/", listing).group(0)
     parser = FormFields()
     parser.feed(server.get(change, cookies=cookies).text)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gfmd.curation.loader import CuratedDataError, Loader, load_directory
-from gfmd.models import Citation, FixtureLoad
+from gfmd.models import Citation, FixtureLoad, Organisation
 from practices.models import Practice, Theme
 from roundtables.models import Participation, Recommendation, Session
 
@@ -250,3 +250,68 @@ def test_a_record_moved_to_another_file_is_kept(tmp_path):
     report = load_directory(tmp_path)
     assert report.removed == 0
     assert Theme.objects.filter(slug="moving").exists()
+
+
+MEETING_PEOPLE = """
+- model: roundtables.meeting
+  slug: loader-meeting
+  title: Loader meeting
+  kind: other
+  summary: A meeting for the loader test.
+  participations:
+    - role: chair
+      name: Ms Loader Chair
+      part: Opening plenary session
+    - role: chair
+      name: Ms Loader Chair
+      part: Closing plenary session
+    - role: speaker
+      name: Mr No Part
+"""
+
+
+def test_meeting_participations_by_part_load_twice_without_duplicates(tmp_path):
+    text = MEETING_PEOPLE
+    write(tmp_path, "roundtables/00-loader.yaml", text)
+    load_directory(tmp_path)
+    load_directory(tmp_path, force=True)
+    people = Participation.objects.filter(meeting__slug="loader-meeting")
+    assert sorted(people.values_list("part", "name")) == [
+        ("", "Mr No Part"),
+        ("Closing plenary session", "Ms Loader Chair"),
+        ("Opening plenary session", "Ms Loader Chair"),
+    ]
+    # the file owns the list: a part it drops is removed
+    write(tmp_path, "roundtables/00-loader.yaml", text.split("    - role: speaker")[0])
+    load_directory(tmp_path)
+    assert people.count() == 2
+
+
+def test_aliases_load_and_are_searched(tmp_path):
+    write(
+        tmp_path,
+        "gfmd/organisations-loader.yaml",
+        """
+- model: gfmd.organisation
+  slug: loader-org
+  name: Loader Organisation
+  kind: other
+  aliases: |-
+    Loader Org
+    LO
+  description: An organisation for the loader test.
+""",
+    )
+    load_directory(tmp_path)
+    assert Organisation.objects.get(slug="loader-org").alias_list == ["Loader Org", "LO"]
+    assert Organisation.objects.search("Loader Org").filter(slug="loader-org").exists()
+
+
+def test_a_nameless_meeting_participation_names_the_field(tmp_path):
+    write(
+        tmp_path,
+        "roundtables/00-loader.yaml",
+        MEETING_PEOPLE.replace("      name: Mr No Part\n", ""),
+    )
+    with pytest.raises(CuratedDataError, match="field 'name' is required"):
+        load_directory(tmp_path)

@@ -35,7 +35,7 @@ def test_production_accepts_real_key():
     assert result.stdout.strip() == "False ['gfmd.example.org', 'www.gfmd.example.org']"
 
 
-def test_production_connection_pool_connects(django_db_setup):
+def test_production_connection_pool_connects(db):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -70,3 +70,14 @@ def test_importing_settings_starts_no_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["gfmd", str(data_dir)]
     assert not data_dir.exists()
+
+
+def test_manage_py_without_a_secret_key_says_so_in_one_sentence():
+    result = run_python(
+        "import sys, runpy; sys.argv = ['manage.py', 'check']; "
+        "runpy.run_path('manage.py', run_name='__main__')",
+        DJANGO_DEBUG="0",
+    )
+    assert result.returncode == 1
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr

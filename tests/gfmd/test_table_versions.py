@@ -148,7 +148,7 @@ def test_a_theme_moved_under_another_changes_the_filtered_list_at_once(client, o
     child, child_slug = other_connection.execute(
         "SELECT t.id, t.slug FROM practices_theme t WHERE t.slug <> 'health-workforce' AND "
         "EXISTS (SELECT 1 FROM practices_practice_themes pt JOIN practices_practice p ON "
-        "p.id = pt.practice_id WHERE pt.theme_id = t.id AND p.published AND NOT "
+        "p.id = pt.practice_id WHERE pt.theme_id = t.id AND p.status = 'published' AND NOT "
         "EXISTS (SELECT 1 FROM practices_practice_themes q WHERE q.practice_id = p.id AND "
         "q.theme_id = %s)) ORDER BY t.id LIMIT 1",
         [parent],
@@ -176,7 +176,7 @@ def test_the_did_you_mean_vocabulary_follows_a_committed_edit_at_once(other_conn
 
     assert "zorblaxian" not in vocabulary()
     row = other_connection.execute(
-        "SELECT id, title FROM practices_practice WHERE published AND NOT synthetic "
+        "SELECT id, title FROM practices_practice WHERE status = 'published' AND NOT synthetic "
         "ORDER BY id LIMIT 1"
     ).fetchone()
     other_connection.execute(

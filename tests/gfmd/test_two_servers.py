@@ -337,7 +337,8 @@ def facet(facets: list[dict], name: str, value: str) -> int:
 
 def page_facet(html: str, name: str, value: str) -> int:
     match = re.search(
-        rf'name="{name}" value="{re.escape(value)}"[^>]*>[^<]*<span class="count">([\d,]+)</span>',
+        rf'name="{name}" value="{re.escape(value)}"[^>]*>\s*<span class="facet-label">[^<]*</span>'
+        r'\s*<span class="count">([\d,]+)</span>',
         html,
     )
     return int(match.group(1).replace(",", "")) if match else 0

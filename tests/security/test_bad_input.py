@@ -288,8 +288,9 @@ def detail_urls() -> list[str]:
 def test_unknown_detail_keys_are_404_with_a_message(client, url):
     failures = []
     for key in UNKNOWN_KEYS:
-        if problem := not_found(get(client, url.format(key))):
-            failures.append(f"{url.format(key)[:80]}: {problem}")
+        address = url.format(*[key] * url.count("{}"))  # every key of the address unknown
+        if problem := not_found(get(client, address)):
+            failures.append(f"{address[:80]}: {problem}")
     assert failures == []
 
 
@@ -354,7 +355,10 @@ def test_a_nul_byte_in_a_relation_is_refused_by_name(writer, url, name, many):
     writes = [("post", url, {name: value})]
     if "url" in rows[0]:
         detail = writer.get(rows[0]["url"], HTTP_ACCEPT="application/json").json()
-        writes.append(("patch", rows[0]["url"], {name: value, "version": detail["version"]}))
+        version = (
+            {"version": detail["version"]} if "version" in detail else {}
+        )  # citations have none
+        writes.append(("patch", rows[0]["url"], {name: value, **version}))
     for method, target, body in writes:
         response = getattr(writer, method)(target, body, format="json")
         message = json_error(response, 400)
@@ -420,3 +424,71 @@ def test_many_unknown_keys_are_checked_in_one_query(client, django_assert_max_nu
         response = client.get(f"/api/v1/practices/?{query}")
     assert response.status_code == 400
     assert "C000" in str(response.json())
+
+
+# The public's forms (gfmd.curation): every field, too long or holding a NUL byte, is refused with
+# a 400 that names it; numbers that are not numbers too. Nothing is saved.
+PROPOSAL = {
+    "title": "A proposal",
+    "description": "What was done.",
+    "where": "Somewhere",
+    "implementers": "Someone",
+    "scope": "national",
+    "type": "programme",
+    "source_url": "https://example.org/report.pdf",
+    "name": "A visitor",
+    "email": "visitor@example.org",
+}
+REPORT = {"problem": "Wrong.", "correction": "Right.", "source": "A page.", "name": "V",
+          "email": "v@example.org"}  # fmt: skip
+FORM_BAD = {"long": "x" * 10_000, "nul": "a\x00b"}
+
+
+def _refused(response, field: str) -> str | None:
+    if response.status_code != 400:
+        return f"status {response.status_code}"
+    body = response.content.decode()
+    if not re.search(rf'class="form-field has-error">\s*<label for="id_{field}"', body):
+        return "the field's error is not shown beside it"
+    return None
+
+
+@pytest.mark.parametrize("kind", list(FORM_BAD))
+def test_proposal_form_refuses_bad_values_field_by_field(client, settings, kind):
+    settings.GFMD_SUBMISSION_RATE = "1000/hour"  # many posts from one address, on purpose
+    from gfmd.curation.models import Proposal
+
+    failures = []
+    for field in [*PROPOSAL, "line_start", "line_end", "passage"]:
+        data = {**PROPOSAL, field: FORM_BAD[kind]}
+        if problem := _refused(client.post("/propose/", data), field):
+            failures.append(f"{field}: {problem}")
+    for value in ["-1", "1.5", "99999999999999999999", "abc"]:
+        data = {**PROPOSAL, "document": "1", "passage": "words", "line_start": value}
+        if problem := _refused(client.post("/propose/", data), "line_start"):
+            failures.append(f"line_start={value}: {problem}")
+    data = {**PROPOSAL, "document": "999999", "passage": "w", "line_start": "1"}
+    if problem := _refused(client.post("/propose/", data), "document"):
+        failures.append(f"unknown document: {problem}")
+    assert failures == []
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize("kind", list(FORM_BAD))
+def test_problem_report_form_refuses_bad_values_field_by_field(client, settings, kind):
+    settings.GFMD_SUBMISSION_RATE = "1000/hour"
+    from django.contrib.contenttypes.models import ContentType
+
+    from gfmd.curation.models import ProblemReport
+    from practices.models import Practice
+    from tests.factories import make_practice
+
+    practice = make_practice()
+    url = f"/report/{ContentType.objects.get_for_model(Practice).pk}/{practice.pk}/"
+    failures = []
+    for field in REPORT:
+        data = {**REPORT, field: FORM_BAD[kind]}
+        if problem := _refused(client.post(url, data), field):
+            failures.append(f"{field}: {problem}")
+    assert failures == []
+    assert not ProblemReport.objects.exists()

@@ -15,6 +15,7 @@ import json
 
 import pytest
 from django.db import models
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from rest_framework.views import APIView
 
@@ -332,3 +333,60 @@ def test_csv_neutralises_formulas_behind_a_tab_or_carriage_return(client, record
     Practice.objects.filter(slug="formula-practice-0").update(title=f"{prefix}=1+1")
     cells = csv_cells(client, "/api/v1/practices/?format=csv")
     assert f"'{prefix}=1+1" in cells
+
+
+# The public's forms (gfmd.curation): what a visitor types is shown escaped when the form comes
+# back with an error, in the curators' queue, and a change reason on a record's public page.
+def test_public_forms_escape_what_visitors_type(client, staff_client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from gfmd.curation.models import ProblemReport, Proposal
+    from practices.models import Practice
+    from tests.factories import make_practice
+
+    fields = {"title": BOTH, "description": BOTH, "where": BOTH, "implementers": BOTH,
+              "passage": BOTH, "name": BOTH}  # fmt: skip
+    visitor = Client()
+    refused = visitor.post("/propose/", {**fields, "email": "bad", "source_url": JS_URL})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert unescaped(body) == [] and any(text in body for text in ESCAPED)
+
+    accepted = visitor.post(
+        "/propose/",
+        {
+            **fields,
+            "email": "v@example.org",
+            "scope": "national",
+            "type": "programme",
+            "source_url": "https://example.org/x",
+        },  # fmt: skip
+    )
+    assert accepted.status_code == 302
+    practice = make_practice()
+    report_url = f"/report/{ContentType.objects.get_for_model(Practice).pk}/{practice.pk}/"
+    sent = visitor.post(
+        report_url,
+        {"problem": BOTH, "correction": BOTH, "source": BOTH, "name": BOTH, "email": "v@e.org"},
+    )
+    assert sent.status_code == 302
+    proposal, report = Proposal.objects.get(), ProblemReport.objects.get()
+    for url in [
+        "/admin/curation/proposal/",
+        f"/admin/curation/proposal/{proposal.pk}/change/",
+        f"/admin/curation/problemreport/{report.pk}/change/",
+        sent["Location"],
+    ]:
+        page = staff_client.get(url)
+        assert page.status_code == 200, url
+        assert unescaped(page.content.decode()) == [], url
+
+
+def test_a_change_reason_is_escaped_on_the_public_page(client):
+    from gfmd.lib.history import record_snapshot
+    from tests.factories import make_practice
+
+    practice = make_practice()
+    record_snapshot(practice, reason=BOTH[:100])
+    body = Client().get(practice.get_absolute_url()).content.decode()
+    assert unescaped(body) == [] and "&lt;script&gt;alert(1)" in body

@@ -110,7 +110,7 @@ def practice_batch(writer: Writer, numbers: range) -> Batch:
                 scope=scope,
                 type=kind,
                 start_year=year,
-                published=rng.random() >= UNPUBLISHED_SHARE,
+                status="published" if rng.random() >= UNPUBLISHED_SHARE else "draft",
                 synthetic=True,
             )
         )

@@ -125,11 +125,18 @@ class RecommendationRef(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
-    """Where a record's words are in its source. Subclass it (or add fields) to say more about
-    the place: the fields are read from the citation and its document only."""
+    """Where a record's words are in its source: the document, the passage quoted (its anchor
+    and its place, a paragraph number, page or lines) and the excerpt. Subclass it (or add
+    fields) to say more about the place: the fields are read from the citation, its passage and
+    its document only."""
 
     document = SourceRef()
+    passage = serializers.CharField(
+        source="passage.anchor", default=None, help_text="Anchor of the passage quoted."
+    )
+    place = serializers.CharField(help_text="Paragraph number, page or lines of the passage.")
     locator = serializers.CharField()
-    line_start = serializers.IntegerField()
-    line_end = serializers.IntegerField()
+    line_start = serializers.IntegerField(allow_null=True)
+    line_end = serializers.IntegerField(allow_null=True)
     excerpt = serializers.CharField()
+    web_url = WebLinkField(help_text="The passage in the document's reader.")

@@ -10,6 +10,7 @@ from django.db import models, router, transaction
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import APIException
 
+from gfmd.lib.api.history import HistoryViewSetMixin
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 
@@ -39,7 +40,9 @@ class ReadOnlyViewSet(StrictParametersMixin, CSVWholeListMixin, viewsets.ReadOnl
     lookup_value_regex = SLUG_LOOKUP
 
 
-class CuratedViewSet(StrictParametersMixin, CSVWholeListMixin, viewsets.ModelViewSet):
+class CuratedViewSet(
+    StrictParametersMixin, HistoryViewSetMixin, CSVWholeListMixin, viewsets.ModelViewSet
+):
     """Reads for everyone, writes for staff with the model's permissions. `list_queryset()` and
     `detail_queryset()` are the models' own queryset methods, shared with the HTML pages.
 

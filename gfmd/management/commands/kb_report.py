@@ -1,8 +1,9 @@
-"""Counts per entity, and the records that lack a citation or a summary (gfmd.curation.report)."""
+"""Counts per entity, what each source document contributes, and the records that lack a citation
+or a summary (gfmd.curation.report)."""
 
 from django.core.management.base import BaseCommand
 
-from gfmd.curation.report import gaps, record_counts
+from gfmd.curation.report import document_coverage, gaps, record_counts
 
 
 class Command(BaseCommand):
@@ -11,6 +12,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for label, count in record_counts():
             self.stdout.write(f"{label:32} {count:6}")
+        self.stdout.write("\nWhat each source document contributes:")
+        for document, per_kind, citations, ranges in document_coverage():
+            lines = sum(end - start + 1 for start, end in ranges)
+            self.stdout.write(
+                f"\n{document.slug} ({document.seed_file}): {citations} citations, "
+                f"{sum(per_kind.values())} records, {len(ranges)} passages ({lines} lines) cited"
+            )
+            for label, records in per_kind.items():
+                self.stdout.write(f"  records: {label} x {records}")
+            spans = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in ranges)
+            self.stdout.write(f"  lines cited: {spans or 'none'}")
         problems = list(gaps())
         if problems:
             self.stdout.write(self.style.WARNING(f"\n{len(problems)} records need attention:"))

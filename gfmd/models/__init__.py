@@ -1,22 +1,53 @@
-"""Shared reference data: countries, organisations, source documents and citations."""
+"""Shared reference data: countries, organisations, source documents and citations.
+
+Source documents, their passages and citations are in `gfmd.models.sources`; everything is
+importable from `gfmd.models`."""
 
 from __future__ import annotations
 
-import re
-
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import VersionedModel, related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
+from gfmd.models.sources import (
+    READER_PAGE_SIZE,
+    Citation,
+    Passage,
+    PassageKind,
+    SourceDocument,
+    SourceDocumentQuerySet,
+    TextFormat,
+    citations_prefetch,
+)
+
+__all__ = [
+    "READER_PAGE_SIZE",
+    "Citation",
+    "Country",
+    "CuratedModel",
+    "FixtureLoad",
+    "Organisation",
+    "Passage",
+    "PassageKind",
+    "ReferencedDocument",
+    "Region",
+    "SourceDocument",
+    "SourceDocumentQuerySet",
+    "TextFormat",
+    "citations_prefetch",
+]
 
 SlugQuerySet = NaturalKeyQuerySet
+
+
+def alias_list(text: str) -> list[str]:
+    """The names of an `aliases` field (one per line), blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Region(models.TextChoices):
@@ -143,34 +174,29 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         practices = related_model(self.model, "practices")
         participations = related_model(self.model, "participations")
         return self.with_related().prefetch_related(
-            "citations__document",
+            citations_prefetch(),
             models.Prefetch("practices", queryset=practices.objects.published()),
             "rcps",
             models.Prefetch(
                 "participations",
-                queryset=participations.objects.published().select_related("session", "roundtable"),
+                queryset=participations.objects.published().select_related(
+                    "session", "roundtable", "meeting"
+                ),
             ),
         )
 
 
-class SourceDocumentQuerySet(SlugQuerySet):
-    def with_citation_count(self):
-        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
-        return self.annotate(citation_count=models.Count("citations")).order_by(
-            *self.model._meta.ordering
-        )
-
-    def for_detail(self):
-        return self.with_citation_count()
-
-
 class Organisation(VersionedModel):
-    search_weights = {"name": "A", "acronym": "A", "description": "B"}
+    search_weights = {"name": "A", "acronym": "A", "aliases": "A", "description": "B"}
     search = search_field(search_weights)
 
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=255, help_text="Full name, as the documents spell it.")
     acronym = models.CharField(max_length=30, blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the documents use, one per line ('UN-DESA', 'CPPS').",
+    )
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     country = models.ForeignKey(
         Country,
@@ -202,91 +228,51 @@ class Organisation(VersionedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    @property
+    def alias_list(self) -> list[str]:
+        return alias_list(self.aliases)
+
     def get_absolute_url(self) -> str:
         return key_url("organisation-detail", self.slug)
 
 
-class SourceDocument(VersionedModel):
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=300)
-    short_title = models.CharField(max_length=120, blank=True)
-    symbol = models.CharField(max_length=60, blank=True, help_text="UN document symbol, if any.")
-    publisher = models.CharField(max_length=200, blank=True)
-    published = models.DateField(null=True, blank=True)
-    date_text = models.CharField(
-        max_length=60, blank=True, help_text="The date as printed, where only part of it is known."
-    )
-    seed_file = models.CharField(
-        max_length=100, unique=True, help_text="The file in shared/seeds the text was read from."
-    )
-    description = models.TextField(
-        help_text="What the document is and what it gives, in your words."
-    )
-    order = models.PositiveSmallIntegerField(default=0)
+class ReferencedDocumentQuerySet(SlugQuerySet):
+    def for_detail(self):
+        return self.select_related("source").prefetch_related(citations_prefetch())
 
-    objects = SourceDocumentQuerySet.as_manager()
+
+class ReferencedDocument(VersionedModel):
+    """A document that a source names (a background paper it was excerpted from, a paper it draws
+    upon, a compendium a footnote points to) but whose text the knowledge base does not hold.
+
+    It is not a `SourceDocument`: nothing can be cited from it, only what the source says about
+    it. So it keeps the title and symbol as printed, the source that names it, and a description
+    of what the source says it is, with citations to those words."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300, help_text="The title as the source prints it.")
+    symbol = models.CharField(max_length=60, blank=True, help_text="Document symbol, if printed.")
+    author = models.CharField(
+        max_length=200, blank=True, help_text="Who prepared it, as the source says."
+    )
+    date_text = models.CharField(max_length=60, blank=True, help_text="The date, as printed.")
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="referenced_documents",
+        help_text="The source document that names it.",
+    )
+    description = models.TextField(help_text="What the source says it is, in your own words.")
+    curator_note = models.TextField(blank=True)
+    citations = GenericRelation("gfmd.Citation")
+
+    objects = ReferencedDocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "title"]
+        ordering = ["source", "title"]
 
     def __str__(self) -> str:
-        return self.short_title or self.title
-
-    @property
-    def year(self) -> int | None:
-        """The year of publication: of `published`, else the first year in `date_text` (the
-        Brussels report of the 2007 meeting was published in 2008)."""
-        if self.published:
-            return self.published.year
-        match = re.search(r"\b(1[89]|20)[0-9]{2}\b", self.date_text)
-        return int(match.group(0)) if match else None
-
-    def get_absolute_url(self) -> str:
-        return key_url("source-detail", self.slug)
-
-
-class Citation(models.Model):
-    """Where a record comes from: a document, a locator and a short verbatim excerpt.
-
-    Citations attach to any curated record through a generic relation, so every model carries the
-    same `citations` relation and the admin shows them inline on whatever they cite.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
-    locator = models.CharField(
-        max_length=300,
-        help_text="Section path, e.g. 'III 2.2.1 Roundtable 1 > Session 1.1 > Panel discussion'.",
-    )
-    line_start = models.PositiveIntegerField(help_text="First line of the seed file cited.")
-    line_end = models.PositiveIntegerField(help_text="Last line of the seed file cited.")
-    excerpt = models.TextField(help_text="Verbatim words from those lines, at most about 40.")
-    order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["content_type", "object_id", "order", "line_start"]
-        indexes = [
-            # every detail page prefetches the citations of its record
-            models.Index(fields=["content_type", "object_id"], name="citation_target_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(line_end__gte=models.F("line_start")), name="citation_line_range"
-            ),
-            models.CheckConstraint(condition=~Q(excerpt=""), name="citation_excerpt_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.document}, {self.locator}, lines {self.line_start}-{self.line_end}"
-
-    @property
-    def lines(self) -> str:
-        if self.line_start == self.line_end:
-            return f"line {self.line_start}"
-        return f"lines {self.line_start}-{self.line_end}"
+        return f"{self.title} ({self.symbol})" if self.symbol else self.title
 
 
 class CuratedModel(VersionedModel):
