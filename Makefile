@@ -77,6 +77,7 @@ RELEASE_DIR ?= dist/gfmd-practices-data
 release: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_curated
+	$(PY) manage.py ingest_sources
 	rm -rf $(RELEASE_DIR)
 	$(PY) manage.py export_datapackage $(RELEASE_DIR)
 	$(VENV)/bin/frictionless validate $(RELEASE_DIR)/datapackage.json

@@ -26,7 +26,7 @@ def record_key(record) -> str:
 def places(record) -> list[Place]:
     """The source documents and places a record is cited at (its prefetched citations, with
     their documents and passages): one place per document and section, with the paragraph
-    number or page of each passage quoted there."""
+    number or page of each passage quoted there, where it has one."""
     citations = getattr(record, "citations", None)
     if citations is None:
         return []
@@ -44,8 +44,12 @@ def places(record) -> list[Place]:
                 locator=locator,
             ),
         )
-        if passage is not None and passage.place not in place.passages:
-            place.passages.append(passage.place)
+        # A paragraph number or a page a reader finds in print; a passage placed only by the
+        # lines of the text file adds nothing to the section.
+        if passage is not None and (passage.number or passage.page):
+            # (not twice where the curated section already names it)
+            if passage.place not in place.passages and passage.place not in locator:
+                place.passages.append(passage.place)
     return list(found.values())
 
 

@@ -45,8 +45,14 @@ RESOURCES = (
 )
 NAMES = {model: name for name, model, _ in RESOURCES}
 SKIPPED = {"id", "synthetic", "published"}
-# Every practice exported is published: its review status says nothing more.
-SKIPPED_OF = {(Practice, "status")}
+# Every practice exported is published: its review status says nothing more. A source's file
+# name and ingest bookkeeping are never public.
+SKIPPED_OF = {
+    (Practice, "status"),
+    (SourceDocument, "seed_file"),
+    (SourceDocument, "text_sha256"),
+    (SourceDocument, "ingested_at"),
+}
 # Named as the API names them: a practice's `results` are its `outcomes`.
 RENAMED = {(Practice, "results"): "outcomes"}
 
@@ -165,14 +171,16 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
 
 def citation_table(exported: dict) -> Table:
     """Where each exported record's words are in its source: record kind and key, document,
-    section, lines and excerpt."""
+    passage and its place, section, lines and excerpt."""
     types = {ContentType.objects.get_for_model(model).pk: model for model in exported}
 
     def rows():
         keys = {}
         for model, queryset in exported.items():
             keys[model] = {r.pk: getattr(r, key_of(model)) for r in queryset()}
-        citations = Citation.objects.filter(content_type__in=list(types)).select_related("document")
+        citations = Citation.objects.filter(content_type__in=list(types)).select_related(
+            "document", "passage"
+        )
         for citation in citations.order_by("content_type", "object_id", "order", "line_start"):
             model = types[citation.content_type_id]
             key = keys[model].get(citation.object_id)
@@ -198,9 +206,21 @@ def citation_table(exported: dict) -> Table:
                 required=True,
                 references=("sources", "slug"),
             ),
-            Column("locator", "string", text("locator"), "Section of the document.", True),
-            Column("line_start", "integer", text("line_start"), "First line cited.", True),
-            Column("line_end", "integer", text("line_end"), "Last line cited.", True),
+            Column(
+                "passage",
+                "string",
+                lambda c: c.passage.anchor if c.passage_id else None,
+                "Anchor of the passage quoted (its place in the document's reader).",
+            ),
+            Column(
+                "place",
+                "string",
+                text("place"),
+                "Paragraph number, page or lines of the passage quoted.",
+            ),
+            Column("locator", "string", text("locator"), "Section of the document."),
+            Column("line_start", "integer", text("line_start"), "First line cited."),
+            Column("line_end", "integer", text("line_end"), "Last line cited."),
             Column("excerpt", "string", text("excerpt"), "A short verbatim excerpt.", True),
         ],
     )

@@ -146,11 +146,15 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
     base = model._default_manager.filter(pk__in=records)
     choices = isinstance(spec.label_source, dict)
     fields = [spec.key] if choices else [spec.key, *spec.label_source]
+    stated = base.filter(**{f"{spec.key}__isnull": False})
+    if choices:
+        # A choice left empty (an RCP whose region the documents do not give) is no value to
+        # tick: the filter takes only the choices.
+        stated = stated.exclude(**{spec.key: ""})
     rows = (
         # Filtering before values() makes the grouping reuse this one inner join; filtering
         # after annotate() joined the relation a second time and multiplied the rows.
-        base.filter(**{f"{spec.key}__isnull": False})
-        .values(*fields)
+        stated.values(*fields)
         .annotate(n=Count("pk", distinct=spec.distinct))
         .order_by("-n", spec.key)[:limit]
     )

@@ -94,8 +94,34 @@ def test_participation_has_a_stable_url_from_its_natural_key(api):
 
 
 def test_curated_participation_keys_are_unique():
-    keys = [p.key for p in Participation.objects.select_related("session", "roundtable")]
+    people = Participation.objects.select_related("session", "roundtable", "meeting")
+    keys = [p.key for p in people]
     assert len(keys) == len(set(keys))
+
+
+def test_a_role_in_a_part_of_a_meeting_is_keyed_by_the_meeting_and_the_part(api):
+    person = (
+        Participation.objects.select_related("meeting")
+        .filter(meeting__isnull=False)
+        .exclude(part="")
+        .first()
+    )
+    part = person.part.lower().replace(" ", "-")
+    assert person.key.startswith(f"{person.meeting.slug}/{part}/{person.role}/")
+    data = api.get(f"/api/v1/participations/{person.key}/").json()
+    assert data["key"] == person.key
+    assert data["meeting"]["slug"] == person.meeting.slug and data["part"] == person.part
+    assert data["session"] is None and data["roundtable"] is None
+    # The same person under another part of the meeting is not found.
+    other = f"{person.meeting.slug}/no-such-part/{person.role}/{person.key.rsplit('/', 1)[1]}"
+    assert api.get(f"/api/v1/participations/{other}/").status_code == 404
+    # The change log names it by the same key.
+    changes = api.get("/api/v1/changes/", {"kind": "participation", "page_size": 100}).json()
+    keys = {row["key"] for row in changes["results"]}
+    while changes["next"]:
+        changes = api.get(changes["next"]).json()
+        keys |= {row["key"] for row in changes["results"]}
+    assert person.key in keys
 
 
 def test_search_hits_are_plain_text_with_the_highlight_apart(api):

@@ -96,3 +96,15 @@ def test_a_browser_gets_the_page(client):
     accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     response = client.get("/practices/malawi-health-worker-retention/", HTTP_ACCEPT=accept)
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_citation_names_the_paragraph_of_the_passage_quoted(client):
+    # The IOM is cited from paragraph 43 of A/63/269: the citation says so, once, and the
+    # CSL-JSON note gives it too; a passage placed only by lines of the text adds nothing.
+    html = client.get("/organisations/iom/").content.decode()
+    based_on = re.search(r"Based on [^<]*", html).group(0)
+    assert "para. 43" in based_on and "para. 43, para. 43" not in based_on
+    assert not re.search(r"\bline \d", based_on)
+    item = json.loads(client.get("/organisations/iom/", {"cite": "csl-json"}).content)[0]
+    assert "para. 43" in item["note"]
+    assert item.get("locator", "para.").startswith(("para.", "p. "))
