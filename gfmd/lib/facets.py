@@ -163,6 +163,8 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
             row["n"],
         )
         for row in rows
+        # A blank value (an RCP whose region the documents do not state) is no value to tick.
+        if row[spec.key] != ""
     ]
 
 

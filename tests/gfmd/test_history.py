@@ -9,7 +9,13 @@ from rest_framework.test import APIClient
 from gfmd.lib.history import record_snapshot
 from gfmd.models import Citation
 from practices.models import Practice
-from tests.factories import make_citation, make_country, make_practice, make_theme
+from tests.factories import (
+    curator_permissions,
+    make_citation,
+    make_country,
+    make_practice,
+    make_theme,
+)
 from tests.gfmd.test_locking import change_form
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +141,7 @@ def test_admin_revert_is_refused_when_someone_else_saved_in_between(staff_client
 @pytest.fixture
 def staff_api(django_user_model):
     user = django_user_model.objects.create_user("api-curator", password="pw", is_staff=True)
+    user.user_permissions.set(curator_permissions())  # the API asks for model permissions
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
