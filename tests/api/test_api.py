@@ -65,17 +65,17 @@ DETAILS = [
     ("/api/v1/sessions/gfmd-2007-session-1-1/", 10),
     ("/api/v1/countries/phl/", 5),
     ("/api/v1/countries/PHL/", 5),
-    ("/api/v1/rcps/colombo-process/", 6),
+    ("/api/v1/rcps/colombo-process/", 5),
     # the page's queryset (Theme.objects.for_detail()), with the report findings and documents
     ("/api/v1/themes/gender/", 7),
     # meeting, citations (with documents and passages), parts, topics, horizontal issues,
     # roundtables, sessions, and the people at meeting level with their citations: the page's
     # queryset (Meeting.objects.for_detail()), which the API shares
-    ("/api/v1/meetings/gfmd-2007/", 11),
-    ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 6),
+    ("/api/v1/meetings/gfmd-2007/", 10),
+    ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 5),
     # organisation, citations (with documents and passages), practices, RCPs, participations
     # (for_detail(), shared with the page)
-    ("/api/v1/organisations/iom/", 6),
+    ("/api/v1/organisations/iom/", 5),
 ]
 
 

@@ -49,23 +49,25 @@ PAGES = [
     # the meeting's row and prefetches; its people outside the sessions add three (the people
     # with their countries and organisations, their citations, the citations' documents); and
     # its latest history rows
-    ("/meetings/gfmd-2007/", 12, "Roundtables and sessions"),
-    ("/roundtables/gfmd-2007-roundtable-2/", 7, "Remittances and other diaspora resources"),
-    ("/sessions/gfmd-2007-session-2-1/", 12, "Improving the formalization of transfers"),
+    ("/meetings/gfmd-2007/", 11, "Roundtables and sessions"),
+    ("/roundtables/gfmd-2007-roundtable-2/", 6, "Remittances and other diaspora resources"),
+    ("/sessions/gfmd-2007-session-2-1/", 11, "Improving the formalization of transfers"),
     ("/recommendations/", 10, "Recommendations"),
     ("/recommendations/?roundtable=2&status=proposed", 11, "Roundtable: Roundtable 2"),
     ("/rcps/", 7, "Regional consultative processes"),
-    ("/rcps/colombo-process/", 7, "Colombo"),
+    ("/rcps/colombo-process/", 6, "Colombo"),
     ("/countries/", 1, "South-eastern Asia"),
     ("/countries/phl/", 5, "Philippines"),
     ("/organisations/", 1, "International Organization for Migration"),
-    ("/organisations/iom/", 7, "International Organization for Migration"),
+    ("/organisations/iom/", 6, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
     # the document and its citation counts, then its report findings and the documents it names
     # (each empty here, so their own prefetches do not run)
-    ("/sources/brussels-report/", 12, "What it contributed"),
-    ("/sources/brussels-report/?page=4", 12, "Cited by:"),
-    ("/sources/a-63-269/?q=focal+points", 3, "Passages with"),
+    # the reader's queries (above), and the report findings and the documents the source names
+    # (two prefetches where it has none; with A/63/269's findings, their themes and citations)
+    ("/sources/brussels-report/", 14, "What it contributed"),
+    ("/sources/brussels-report/?page=4", 14, "Cited by:"),
+    ("/sources/a-63-269/?q=focal+points", 8, "Passages with"),
     ("/search/?q=remittances", 17, "result"),
 ]
 
