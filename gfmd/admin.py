@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -88,8 +89,9 @@ class VersionedAdmin(HistoryAdminMixin, SimpleHistoryAdmin):
     save_on_top = True
 
     def get_object(self, request, object_id, from_field=None):
-        if request.method == "POST":
-            # Inside the admin's transaction (changeform_view is atomic): lock, then read.
+        if request.method == "POST" and transaction.get_connection().in_atomic_block:
+            # Inside the admin's transaction (changeform_view is atomic): lock, then read. (A
+            # revert reads here outside one, and locks in its own: gfmd.lib.history.)
             meta = self.model._meta
             field = meta.pk if from_field is None else meta.get_field(from_field)
             try:

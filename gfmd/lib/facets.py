@@ -146,15 +146,11 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
     base = model._default_manager.filter(pk__in=records)
     choices = isinstance(spec.label_source, dict)
     fields = [spec.key] if choices else [spec.key, *spec.label_source]
-    stated = base.filter(**{f"{spec.key}__isnull": False})
-    if choices:
-        # A choice left empty (an RCP whose region the documents do not give) is no value to
-        # tick: the filter takes only the choices.
-        stated = stated.exclude(**{spec.key: ""})
     rows = (
         # Filtering before values() makes the grouping reuse this one inner join; filtering
         # after annotate() joined the relation a second time and multiplied the rows.
-        stated.values(*fields)
+        base.filter(**{f"{spec.key}__isnull": False})
+        .values(*fields)
         .annotate(n=Count("pk", distinct=spec.distinct))
         .order_by("-n", spec.key)[:limit]
     )
@@ -167,6 +163,8 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
             row["n"],
         )
         for row in rows
+        # A blank value (an RCP whose region the documents do not state) is no value to tick.
+        if row[spec.key] != ""
     ]
 
 

@@ -66,18 +66,13 @@ DETAILS = [
     ("/api/v1/sessions/gfmd-2007-session-1-1/", 10),
     ("/api/v1/countries/phl/", 5),
     ("/api/v1/countries/PHL/", 5),
-    # RCP, supporting organisations, members, citations (with documents and passages in one
-    # query), practices
     ("/api/v1/rcps/colombo-process/", 5),
     # the page's queryset (Theme.objects.for_detail()), with the report findings and documents
     ("/api/v1/themes/gender/", 7),
     # meeting, citations (with documents and passages), parts, topics, horizontal issues,
     # roundtables, sessions, and the people at meeting level with their citations: the page's
-    # queryset (Meeting.objects.for_detail()), which the API shares (one query fewer than
-    # before: the citations' documents are joined, not prefetched)
+    # queryset (Meeting.objects.for_detail()), which the API shares
     ("/api/v1/meetings/gfmd-2007/", 10),
-    # the roundtable and its related records (Roundtable.objects.for_detail()), the citations
-    # with their documents and passages in one query
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 5),
     # organisation, citations (with documents and passages), practices, RCPs, participations
     # (for_detail(), shared with the page)

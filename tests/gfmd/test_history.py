@@ -141,8 +141,7 @@ def test_admin_revert_is_refused_when_someone_else_saved_in_between(staff_client
 @pytest.fixture
 def staff_api(django_user_model):
     user = django_user_model.objects.create_user("api-curator", password="pw", is_staff=True)
-    # A curator: staff, with the model permissions API writes need (as the admin does).
-    user.user_permissions.set(curator_permissions())
+    user.user_permissions.set(curator_permissions())  # the API asks for model permissions
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client

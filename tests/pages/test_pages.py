@@ -46,12 +46,9 @@ PAGES = [
     # recommendations, report findings with their documents), and its latest history rows
     ("/themes/gender/", 8, "Gender"),
     ("/meetings/", 1, "First meeting of the Global Forum"),
-    # the meeting's row and prefetches; its people outside the sessions add two (the people
-    # with their countries and organisations, their citations with the citations' documents and
-    # passages joined); and its latest history rows. The citations of a detail page are one
-    # query with their documents and passages (citations_prefetch), so this page, the
-    # roundtable, session, RCP and organisation pages each run one query fewer than when the
-    # documents were a prefetch of their own.
+    # the meeting's row and prefetches; its people outside the sessions add three (the people
+    # with their countries and organisations, their citations, the citations' documents); and
+    # its latest history rows
     ("/meetings/gfmd-2007/", 11, "Roundtables and sessions"),
     ("/roundtables/gfmd-2007-roundtable-2/", 6, "Remittances and other diaspora resources"),
     ("/sessions/gfmd-2007-session-2-1/", 11, "Improving the formalization of transfers"),
@@ -64,10 +61,8 @@ PAGES = [
     ("/organisations/", 1, "International Organization for Migration"),
     ("/organisations/iom/", 6, "International Organization for Migration"),
     ("/sources/", 1, "A/63/269"),
-    # the document, then its report findings with their themes and citations, and the documents
-    # it names with their citations (the curated data now has both, so their prefetches run,
-    # where they were empty before), the citation counts by kind, and the page's passages or the
-    # search's hits
+    # the reader's queries (above), and the report findings and the documents the source names
+    # (two prefetches where it has none; with A/63/269's findings, their themes and citations)
     ("/sources/brussels-report/", 14, "What it contributed"),
     ("/sources/brussels-report/?page=4", 14, "Cited by:"),
     ("/sources/a-63-269/?q=focal+points", 8, "Passages with"),

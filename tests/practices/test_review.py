@@ -46,8 +46,7 @@ def test_new_practice_in_the_admin_starts_as_a_draft(staff_client):
 
 def test_api_create_makes_a_draft_and_cannot_publish(django_user_model):
     user = django_user_model.objects.create_user("api", password="pw", is_staff=True)
-    # A curator: staff, with the model permissions API writes need (as the admin does).
-    user.user_permissions.set(curator_permissions())
+    user.user_permissions.set(curator_permissions())  # the API asks for model permissions
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     theme = make_theme()
