@@ -25,6 +25,7 @@ from gfmd.models import (
     ReferencedDocument,
     SourceDocument,
 )
+from gfmd.models.sources import DOCUMENT_DESCRIPTION_FIELDS
 from gfmd.texts import IngestError, document_ingest, max_bytes, parse_file
 
 
@@ -145,15 +146,7 @@ class SourceDocumentForm(VersionCheckedForm):
     class Meta:
         model = SourceDocument
         fields = [
-            "slug",
-            "title",
-            "short_title",
-            "symbol",
-            "publisher",
-            "published",
-            "date_text",
-            "original_url",
-            "description",
+            *DOCUMENT_DESCRIPTION_FIELDS,
             "order",
             "seed_file",
         ]
@@ -186,20 +179,7 @@ class SourceDocumentAdmin(VersionedAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "slug",
-                    "title",
-                    "short_title",
-                    "symbol",
-                    "publisher",
-                    "published",
-                    "date_text",
-                    "original_url",
-                    "description",
-                    "order",
-                ]
-            },
+            {"fields": [*DOCUMENT_DESCRIPTION_FIELDS, "order"]},
         ),
         ("Text", {"fields": ["file", "text_status", "coverage", "seed_file"]}),
     ]

@@ -75,6 +75,21 @@ class TextFormat(models.TextChoices):
     PDF = "pdf", "PDF"
 
 
+# What a curator says about a document (rather than its text): the fields of the admin's form, of
+# an upload through the API and of the API's own description of a source.
+DOCUMENT_DESCRIPTION_FIELDS = (
+    "slug",
+    "title",
+    "short_title",
+    "symbol",
+    "publisher",
+    "published",
+    "date_text",
+    "original_url",
+    "description",
+)
+
+
 class SourceDocument(VersionedModel):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)

@@ -23,6 +23,7 @@ from gfmd.lib.api.pagination import Pagination
 from gfmd.lib.api.refs import LinkField, WebLinkField
 from gfmd.lib.api.viewsets import CuratedViewSet, KeyRelatedField, ReadOnlyViewSet
 from gfmd.models import Citation, Passage, SourceDocument
+from gfmd.models.sources import DOCUMENT_DESCRIPTION_FIELDS
 from gfmd.texts import IngestError, document_ingest, max_bytes
 
 
@@ -41,15 +42,7 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = SourceDocument
         fields = [
-            "slug",
-            "title",
-            "short_title",
-            "symbol",
-            "publisher",
-            "published",
-            "date_text",
-            "original_url",
-            "description",
+            *DOCUMENT_DESCRIPTION_FIELDS,
             "has_text",
             "text_format",
             "page_count",
@@ -68,19 +61,7 @@ class SourceUploadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SourceDocument
-        fields = [
-            "file",
-            "slug",
-            "title",
-            "short_title",
-            "symbol",
-            "publisher",
-            "published",
-            "date_text",
-            "original_url",
-            "description",
-            "order",
-        ]
+        fields = ["file", *DOCUMENT_DESCRIPTION_FIELDS, "order"]
 
     def validate_file(self, upload):
         if upload.size > max_bytes():

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.gfmd import test_two_servers as two
-from tests.gfmd.test_two_servers import PASSWORD, USERNAME, set_cookies
+from tests.gfmd.test_two_servers import admin_login
 
 # The live servers of test_two_servers (and the Redis they share), by name.
 redis_url = two.redis_url
@@ -137,24 +137,6 @@ class FormFields(HTMLParser):
         elif tag == "textarea" and self.textarea:
             self.data.append((self.textarea, self.text.removeprefix("\n")))
             self.textarea = None
-
-
-def admin_login(server) -> dict:
-    form = server.get("/admin/login/")
-    cookies = set_cookies(form)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    login = server.request(
-        "POST",
-        "/admin/login/?next=/admin/",
-        body=urllib.parse.urlencode(
-            {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-        ),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        cookies=cookies,
-    )
-    assert login.status == 302, login.text[:300]
-    cookies.update(set_cookies(login))
-    return cookies
 
 
 def admin_practice(server, cookies) -> tuple[str, str]:

@@ -143,6 +143,25 @@ def set_cookies(answer: Answer) -> dict:
     return cookies
 
 
+def admin_login(server) -> dict:
+    """Sign the staff user in through the admin's login form; the cookies of the session."""
+    form = server.get("/admin/login/")
+    cookies = set_cookies(form)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    login = server.request(
+        "POST",
+        "/admin/login/?next=/admin/",
+        body=urllib.parse.urlencode(
+            {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
+        ),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        cookies=cookies,
+    )
+    assert login.status == 302, login.text[:500]
+    cookies.update(set_cookies(login))
+    return cookies
+
+
 # --- fixtures ---------------------------------------------------------------------------------
 
 
@@ -440,20 +459,7 @@ def test_a_session_opened_on_one_server_is_valid_on_the_other(servers):
     import redis
 
     a, b = servers["A"], servers["B"]
-    form = a.get("/admin/login/")
-    cookies = set_cookies(form)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    login = a.request(
-        "POST",
-        "/admin/login/?next=/admin/",
-        body=urllib.parse.urlencode(
-            {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
-        ),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-        cookies=cookies,
-    )
-    assert login.status == 302, login.text[:500]
-    cookies.update(set_cookies(login))
+    cookies = admin_login(a)
     assert "sessionid" in cookies
 
     # The session lives in the shared Redis, not in one server's memory or the database.
