@@ -12,6 +12,7 @@ from practices.models import Practice, Theme
 
 
 class ThemeListView(ListView):
+    query_parameters = ()
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
@@ -34,6 +35,7 @@ class ThemeListView(ListView):
 
 
 class ThemeDetailView(DetailView):
+    query_parameters = ()
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):

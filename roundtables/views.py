@@ -10,6 +10,7 @@ from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundta
 
 
 class MeetingListView(ListView):
+    query_parameters = ()
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
@@ -38,6 +39,7 @@ class SessionDetailView(CitableMixin, DetailView):
 
 
 class HorizontalIssueDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/horizontalissue_detail.html"
 
     def get_queryset(self):
@@ -45,6 +47,7 @@ class HorizontalIssueDetailView(DetailView):
 
 
 class TopicDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/topic_detail.html"
 
     def get_queryset(self):
