@@ -135,7 +135,7 @@ DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 # connection gives up after GFMD_DB_CONNECT_TIMEOUT seconds, and a request waits at most
 # GFMD_DB_POOL_TIMEOUT seconds for a pooled one.
 DB_CONNECT_TIMEOUT = int(os.environ.get("GFMD_DB_CONNECT_TIMEOUT", "1"))
-DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "2"))
+DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "1"))
 
 
 def _database(url: str) -> dict:
