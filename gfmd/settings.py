@@ -136,6 +136,10 @@ DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 # GFMD_DB_POOL_TIMEOUT seconds for a pooled one.
 DB_CONNECT_TIMEOUT = int(os.environ.get("GFMD_DB_CONNECT_TIMEOUT", "1"))
 DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "1"))
+# The pool retries a failed connection with growing pauses (1, 2, 4... s) for this long, then gives
+# up and lets the next request start afresh: kept short so that, once the database is back, no
+# request waits out a pause of several seconds for a 503 (psycopg_pool's reconnect_timeout).
+DB_RECONNECT_TIMEOUT = float(os.environ.get("GFMD_DB_RECONNECT_TIMEOUT", "1"))
 
 
 def _database(url: str) -> dict:
@@ -146,7 +150,12 @@ def _database(url: str) -> dict:
     if DATABASE_POOL:
         # With CONN_HEALTH_CHECKS, Django has the pool check each connection before use, so a
         # restarted server is survived.
-        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": DB_POOL_TIMEOUT}
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": 8,
+            "timeout": DB_POOL_TIMEOUT,
+            "reconnect_timeout": DB_RECONNECT_TIMEOUT,
+        }
     return config
 
 
