@@ -79,7 +79,10 @@ def title(port, cookies=None) -> str:
 def site(tmp_path_factory):
     bin_path = pg_cluster.bin_dir()
     if bin_path is None or not shutil.which("redis-server"):
-        pytest.skip("needs PostgreSQL's server binaries (GFMD_PG_BIN) and redis-server")
+        pytest.skip(
+            "needs PostgreSQL's server programs (GFMD_PG_BIN, a packaged PostgreSQL or pgserver) "
+            "and redis-server (apt-get install redis-server)"
+        )
     logs = tmp_path_factory.mktemp("replica")
     pair = pg_cluster.PostgresPair(servers.free_port(), servers.free_port(), bin_path)
     redis_port = servers.free_port()
