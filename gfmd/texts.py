@@ -23,6 +23,7 @@ from django.utils import timezone
 from gfmd.lib import passages as splitter
 from gfmd.lib.textfold import contains
 from gfmd.models import Citation, Passage, SourceDocument, TextFormat
+from gfmd.models.sources import spanning_start
 
 logger = logging.getLogger(__name__)
 
@@ -199,8 +200,9 @@ def _pinned(citation, readable, by_text, old_text) -> Passage | None:
         for passage in covering:
             if contains(passage.text, citation.excerpt):
                 return passage
-        if covering and contains(" ".join(p.text for p in covering), citation.excerpt):
-            return covering[0]
+        start = spanning_start(covering, citation.excerpt)
+        if start is not None:
+            return start
     same = by_text.get(old_text) if old_text else None
     if same is not None and contains(same.text, citation.excerpt):
         return same
