@@ -60,7 +60,10 @@ def advertised(html: str) -> list[str]:
 
 @pytest.mark.parametrize(("page", "feed_url", "query"), FEEDS)
 def test_the_page_advertises_its_feed_with_its_filters(client, page, feed_url, query):
-    assert advertised(client.get(page).content.decode()) == [feed_url]
+    html = client.get(page).content.decode()
+    assert advertised(html) == [feed_url]
+    # and a link a visitor sees
+    assert f'<a href="{feed_url}" type="application/atom+xml">' in html
     if query:
         html = client.get(f"{page}?{query}&page=1").content.decode()
         assert advertised(html) == [f"{feed_url}?{query}"]
