@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import reverse
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
 from gfmd.lib.facets import cached_facet_fields, cached_facets
+from gfmd.lib.feeds import feed_url
 from gfmd.lib.filters import error_message, every_value_checked
 
 
@@ -132,10 +132,7 @@ class FilteredListView(ListView):
             year_range=[self.filterset.form[name] for name in self.year_range],
         )
         if self.feed_url_name:
-            filters = params.copy()
-            filters.pop("ordering", None)
-            query = filters.urlencode()
-            context["feed_url"] = reverse(self.feed_url_name) + (f"?{query}" if query else "")
+            context["feed_url"] = feed_url(self.request, self.feed_url_name)
         if self.facet_table and not self.filter_error:
             context["facets"] = self.facets()
             context["facet_fields"] = cached_facet_fields(
