@@ -14,6 +14,7 @@ from practices.models import Practice, Theme
 
 class ThemeListView(FeedLinkMixin, ListView):
     feed_url_name = "theme-feed"
+    query_parameters = ()
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
@@ -36,6 +37,7 @@ class ThemeListView(FeedLinkMixin, ListView):
 
 
 class ThemeDetailView(DetailView):
+    query_parameters = ()
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):

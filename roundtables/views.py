@@ -12,6 +12,7 @@ from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundta
 
 class MeetingListView(FeedLinkMixin, ListView):
     feed_url_name = "meeting-feed"
+    query_parameters = ()
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
@@ -40,6 +41,7 @@ class SessionDetailView(CitableMixin, DetailView):
 
 
 class HorizontalIssueDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/horizontalissue_detail.html"
 
     def get_queryset(self):
@@ -47,6 +49,7 @@ class HorizontalIssueDetailView(DetailView):
 
 
 class TopicDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/topic_detail.html"
 
     def get_queryset(self):

@@ -26,6 +26,7 @@ from roundtables.models import Meeting, Recommendation, Session
 
 
 class HomeView(TemplateView):
+    query_parameters = ()
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -67,6 +68,7 @@ def home_summary() -> dict:
 
 class SearchView(TemplateView):
     template_name = "search.html"
+    query_parameters = tuple(SearchPageForm.base_fields)
 
     def get(self, request, *args, **kwargs):
         form = SearchPageForm(request.GET, require_query=False)
@@ -101,6 +103,7 @@ class SearchView(TemplateView):
 
 class SourceListView(FeedLinkMixin, ListView):
     feed_url_name = "source-feed"
+    query_parameters = ()
     template_name = "gfmd/source_list.html"
 
     def get_queryset(self):
@@ -128,6 +131,7 @@ def listed_countries():
 
 class CountryListView(FeedLinkMixin, ListView):
     feed_url_name = "country-feed"
+    query_parameters = ("all",)
     template_name = "gfmd/country_list.html"
 
     def get(self, request, *args, **kwargs):
@@ -173,6 +177,7 @@ def country_detail(request, iso3: str):
 
 class OrganisationListView(FeedLinkMixin, ListView):
     feed_url_name = "organisation-feed"
+    query_parameters = ()
     template_name = "gfmd/organisation_list.html"
 
     def get_queryset(self):
