@@ -96,7 +96,7 @@ class SearchView(TemplateView):
                 kinds=kinds or [],
                 kind_choices=[(kind, label) for kind, label, *_ in KINDS],
                 as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
-                feed_url=feed_url(request, "search-feed"),
+                feed_url=feed_url(request, "search-feed", self.query_parameters),
             )
         return self.render_to_response(context)
 
