@@ -324,7 +324,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Publishing a practice takes a second curator's approval (practices.review): on in production,
+# Publishing a new record takes a second curator's approval (gfmd.lib.review): on in production,
 # off in development unless GFMD_REVIEW_REQUIRED=1.
 GFMD_REVIEW_REQUIRED = env_bool("GFMD_REVIEW_REQUIRED", default=not DEBUG)
 

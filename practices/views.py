@@ -6,6 +6,7 @@ from gfmd.citing import CitableMixin
 from gfmd.lib.data_version import cached
 from gfmd.lib.history import public_changes
 from gfmd.lib.listing import FilteredListView
+from gfmd.lib.review import PublishedObjectMixin
 from practices.facets import FACETS, session_label
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
@@ -15,7 +16,7 @@ class ThemeListView(ListView):
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
-        return Theme.objects.select_related("parent").order_by(*Theme._meta.ordering)
+        return Theme.objects.published().select_related("parent").order_by(*Theme._meta.ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,7 +34,7 @@ class ThemeListView(ListView):
         return context
 
 
-class ThemeDetailView(DetailView):
+class ThemeDetailView(PublishedObjectMixin, DetailView):
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):
@@ -66,14 +67,11 @@ class PracticeListView(FilteredListView):
     year_range = ("start_year_min", "start_year_max")
 
 
-class PracticeDetailView(CitableMixin, DetailView):
+class PracticeDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):
-        # Curators also see drafts and practices in review (with a banner); visitors never do.
-        if self.request.user.is_staff:
-            return Practice.objects.for_detail()
-        return Practice.objects.published().for_detail()
+        return Practice.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
 from gfmd.lib.listing import FilteredListView
+from gfmd.lib.review import PublishedObjectMixin
 from rcps.filters import RCPFilter
 from rcps.models import RCP
 
@@ -18,10 +19,10 @@ class RCPListView(FilteredListView):
     facets_name = "rcps"
 
     def base_queryset(self):
-        return RCP.objects.with_related()
+        return RCP.objects.published().with_related()
 
 
-class RCPDetailView(CitableMixin, DetailView):
+class RCPDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "rcps/rcp_detail.html"
 
     def get_queryset(self):

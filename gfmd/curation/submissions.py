@@ -1,7 +1,7 @@
 """The curators' handling of proposals and reports: accept, ask for more, decline, with a note.
 
 Accepting a proposal makes a draft practice (never a published one: it then goes through review,
-practices.review), citing the proposal's passage where it names a document of the knowledge base.
+gfmd.lib.review), citing the proposal's passage where it names a document of the knowledge base.
 """
 
 from __future__ import annotations

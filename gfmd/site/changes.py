@@ -5,7 +5,7 @@ a client can sync incrementally with `since`."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,8 +15,9 @@ from rest_framework.exceptions import ValidationError
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.filters import ChoicesField, EveryValueCheckedForm
 from gfmd.lib.links import absolute, key_url
+from gfmd.lib.review import published_condition
 from gfmd.models import Country, Organisation, SourceDocument
-from practices.models import Practice, Theme, published_filter
+from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import (
     Meeting,
@@ -31,15 +32,16 @@ ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
 # Between the parts of a participation's key as the query gives it (no name holds it).
 SEPARATOR = "\x1f"
 
-# kind, model, key expression, API view name of its detail, public condition (on its history)
+# kind, model, key expression, API view name of its detail; a version is public when the record
+# was published in it (gfmd.lib.review.published_condition, on its history)
 KINDS = (
-    ("country", Country, F("iso3"), "api:country-detail", Q()),
-    ("organisation", Organisation, F("slug"), "api:organisation-detail", Q()),
-    ("source", SourceDocument, F("slug"), "api:sourcedocument-detail", Q()),
-    ("theme", Theme, F("slug"), "api:theme-detail", Q()),
-    ("meeting", Meeting, F("slug"), "api:meeting-detail", Q()),
-    ("roundtable", Roundtable, F("slug"), "api:roundtable-detail", Q()),
-    ("session", Session, F("slug"), "api:session-detail", Q()),
+    ("country", Country, F("iso3"), "api:country-detail"),
+    ("organisation", Organisation, F("slug"), "api:organisation-detail"),
+    ("source", SourceDocument, F("slug"), "api:sourcedocument-detail"),
+    ("theme", Theme, F("slug"), "api:theme-detail"),
+    ("meeting", Meeting, F("slug"), "api:meeting-detail"),
+    ("roundtable", Roundtable, F("slug"), "api:roundtable-detail"),
+    ("session", Session, F("slug"), "api:session-detail"),
     (
         "participation",
         Participation,
@@ -56,14 +58,13 @@ KINDS = (
             output_field=CharField(),
         ),
         "api:participation-detail",
-        Q(synthetic=False),
     ),
-    ("recommendation", Recommendation, F("slug"), "api:recommendation-detail", Q(synthetic=False)),
-    ("practice", Practice, F("slug"), "api:practice-detail", None),
-    ("rcp", RCP, F("slug"), "api:rcp-detail", Q()),
+    ("recommendation", Recommendation, F("slug"), "api:recommendation-detail"),
+    ("practice", Practice, F("slug"), "api:practice-detail"),
+    ("rcp", RCP, F("slug"), "api:rcp-detail"),
 )
 KIND_NAMES = [kind for kind, *_ in KINDS]
-VIEW_NAMES = {kind: view_name for kind, _, _, view_name, _ in KINDS}
+VIEW_NAMES = {kind: view_name for kind, _, _, view_name in KINDS}
 
 # The data version the transaction that wrote a historical row committed (None: not committed
 # yet, or written before versions were recorded).
@@ -108,11 +109,11 @@ def changes(since=None, kinds=None):
     """Every public change, newest first, as rows of (kind, key, action, at, data_version,
     record_version): one query for all kinds."""
     parts = []
-    for kind, model, key, _, public in KINDS:
+    for kind, model, key, _ in KINDS:
         if kinds and kind not in kinds:
             continue
         history = model.history.model.objects.all()
-        history = history.filter(published_filter() if public is None else public)
+        history = history.filter(published_condition(model))
         if isinstance(since, int):
             history = history.filter(
                 history_txid__in=RawSQL(
