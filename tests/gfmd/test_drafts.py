@@ -142,6 +142,9 @@ def test_a_draft_of_every_kind_is_hidden_from_visitors(kind, tmp_path):
     if kind not in {"topic", "horizontal_issue"}:  # no API resource of their own
         assert visitor.get(_api_detail(record)).status_code == 404
     related = [ctx[name].get_absolute_url() for name in ctx]
+    if kind in {"theme", "rcp", "meeting", "session"}:  # a draft is no value to filter by
+        filtered = visitor.get(f"/practices/?{kind}={record.slug}")
+        assert filtered.status_code == 400 and MARK not in filtered.content.decode()
     related += [_api_detail(ctx[name]) for name in ctx]
     for url in PUBLIC_PAGES + related:
         response = visitor.get(url)
@@ -258,3 +261,16 @@ def test_the_admin_index_lists_the_review_queue_of_every_kind(staff_client):
     for name in ("Recommendations", "Rcps", "Organisations", "Practices", "Sessions"):
         assert name.lower() in queue.lower(), name
     assert "?review_status__exact=draft" in queue
+
+
+def test_reverting_to_a_published_version_keeps_a_draft_a_draft(curators):
+    from gfmd.lib.history import revert_record
+
+    first, _ = curators
+    record = f.make_rcp(name="Reverted process")  # version 1: published
+    record = review.record_unpublish(record=record, user=first)  # version 2: a draft
+    outcome = revert_record(
+        type(record), record.pk, to_version=1, loaded_version=record.version, user=first
+    )
+    outcome.instance.refresh_from_db()
+    assert outcome.instance.version == 3 and outcome.instance.status == Status.DRAFT
