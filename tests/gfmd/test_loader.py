@@ -322,18 +322,20 @@ def test_a_loaded_record_s_history_names_its_file_not_none(staff_client, tmp_pat
     came from the curated data files, and which one, and the public changes list says so
     without the file."""
     folder = tmp_path / "fixtures"
-    folder.mkdir()
-    (folder / "themes.yaml").write_text(
+    (folder / "practices").mkdir(parents=True)
+    (folder / "practices" / "themes-loaded.yaml").write_text(
         "- model: practices.theme\n  slug: loaded-theme\n  name: Loaded theme\n  kind: topic\n"
     )
     load_directory(folder)
     theme = Theme.objects.get(slug="loaded-theme")
     row = theme.history.get()
     assert row.history_user is None
-    assert row.history_change_reason == "curated data (fixtures/themes.yaml)"
+    assert row.history_change_reason == "curated data (fixtures/practices/themes-loaded.yaml)"
     page = staff_client.get(f"/admin/practices/theme/{theme.pk}/history/").content.decode()
-    table = page[page.index('id="change-history"') : page.index("</table>")]
-    assert "curated data files" in table and "curated data (fixtures/themes.yaml)" in table
+    table = page[page.index('id="change-history"') :]
+    table = table[: table.index("</table>")]
+    assert "curated data files" in table
+    assert "curated data (fixtures/practices/themes-loaded.yaml)" in table
     assert "None" not in table
     public = staff_client.get(theme.get_absolute_url()).content.decode()
     assert "by the curated data files (version 1)" in public and "None" not in public
