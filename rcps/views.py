@@ -4,6 +4,7 @@ from django.views.generic import DetailView
 
 from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
+from gfmd.lib.feeds import OldFeedAddress
 from gfmd.lib.listing import FilteredListView
 from gfmd.lib.review import PublishedObjectMixin
 from rcps.filters import RCPFilter
@@ -22,7 +23,8 @@ class RCPListView(FilteredListView):
         return RCP.objects.published().with_related()
 
 
-class RCPDetailView(PublishedObjectMixin, CitableMixin, DetailView):
+class RCPDetailView(PublishedObjectMixin, OldFeedAddress, CitableMixin, DetailView):
+    old_feed_url_name = "rcp-feed"
     template_name = "rcps/rcp_detail.html"
 
     def get_queryset(self):

@@ -13,9 +13,10 @@ from django.utils import timezone
 from gfmd.lib import data_version
 from gfmd.lib.datapackage import Column, Table, field_column, write_package
 from gfmd.lib.review import is_reviewed, published
-from gfmd.models import Citation, Country, Organisation, SourceDocument
+from gfmd.models import Citation, Country, Organisation, ReferencedDocument, SourceDocument
 from practices.models import Practice, Theme
 from rcps.models import RCP
+from roundtables.findings import FollowUp, ReportFinding
 from roundtables.models import (
     Actor,
     HorizontalIssue,
@@ -28,24 +29,30 @@ from roundtables.models import (
 )
 
 # resource name, model, the public records (published ones: gfmd.lib.review)
-RESOURCES = tuple(
-    (name, model, lambda model=model: published(model._default_manager.all()))
-    for name, model in (
-        ("countries", Country),
-        ("organisations", Organisation),
-        ("sources", SourceDocument),
-        ("themes", Theme),
-        ("meetings", Meeting),
-        ("roundtables", Roundtable),
-        ("sessions", Session),
-        ("horizontal_issues", HorizontalIssue),
-        ("topics", Topic),
-        ("actors", Actor),
-        ("participations", Participation),
-        ("recommendations", Recommendation),
-        ("practices", Practice),
-        ("rcps", RCP),
-    )
+RESOURCES = (
+    ("countries", Country, lambda: Country.objects.all()),
+    ("organisations", Organisation, lambda: Organisation.objects.published()),
+    ("sources", SourceDocument, lambda: SourceDocument.objects.all()),
+    ("referenced_documents", ReferencedDocument, lambda: ReferencedDocument.objects.all()),
+    ("report_findings", ReportFinding, lambda: ReportFinding.objects.all()),
+    ("themes", Theme, lambda: Theme.objects.published()),
+    ("meetings", Meeting, lambda: Meeting.objects.published()),
+    ("roundtables", Roundtable, lambda: Roundtable.objects.published()),
+    ("sessions", Session, lambda: Session.objects.published()),
+    ("horizontal_issues", HorizontalIssue, lambda: HorizontalIssue.objects.published()),
+    ("topics", Topic, lambda: Topic.objects.published()),
+    ("actors", Actor, lambda: Actor.objects.all()),
+    ("participations", Participation, lambda: Participation.objects.published()),
+    ("recommendations", Recommendation, lambda: Recommendation.objects.published()),
+    (
+        "follow_ups",
+        FollowUp,
+        lambda: FollowUp.objects.filter(
+            recommendation__in=Recommendation.objects.published()
+        ).select_related("recommendation"),
+    ),
+    ("practices", Practice, lambda: Practice.objects.published()),
+    ("rcps", RCP, lambda: RCP.objects.published()),
 )
 NAMES = {model: name for name, model, _ in RESOURCES}
 SKIPPED = {"id", "synthetic", "published"}
@@ -66,13 +73,35 @@ LICENCE = {
 }
 
 
+# Of the records without a slug: their key column, made from their natural key.
+KEY_COLUMNS = {
+    Participation: (
+        lambda p: p.key,
+        "Stable key: <session, roundtable or meeting slug>/<role>/<name slug>, or "
+        "<meeting slug>/<part slug>/<role>/<name slug> for a part of a meeting.",
+    ),
+    FollowUp: (
+        lambda f: f"{f.recommendation.slug}/{f.as_of.isoformat()}",
+        "Stable key: <recommendation slug>/<as_of>, its recommendation and the date of the "
+        "document that reports it.",
+    ),
+}
+
+
 def key_of(model) -> str:
     """The column that identifies a record of `model` in the package."""
     if model is Country:
         return "iso3"
-    if model is Participation:
+    if model in KEY_COLUMNS:
         return "key"
     return "slug"
+
+
+def record_key(model, record) -> str:
+    """The value of `key_of(model)` of `record`."""
+    if model in KEY_COLUMNS:
+        return KEY_COLUMNS[model][0](record)
+    return getattr(record, key_of(model))
 
 
 def _related_key(record, name: str, key: str):
@@ -84,17 +113,9 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
     """The table of `model` (its stored fields, foreign keys as the related record's key) and
     a link table for each of its many-to-many relations."""
     columns = []
-    if model is Participation:
-        columns.append(
-            Column(
-                "key",
-                "string",
-                lambda p: p.key,
-                "Stable key: <session, roundtable or meeting slug>/<role>/<name slug>, or "
-                "<meeting slug>/<part slug>/<role>/<name slug> for a part of a meeting.",
-                required=True,
-            )
-        )
+    if model in KEY_COLUMNS:
+        value, description = KEY_COLUMNS[model]
+        columns.append(Column("key", "string", value, description, required=True))
     relations = []
     for model_field in model._meta.concrete_fields:
         if model_field.name in SKIPPED or (model, model_field.name) in SKIPPED_OF:
@@ -185,7 +206,7 @@ def citation_table(exported: dict) -> Table:
     def rows():
         keys = {}
         for model, queryset in exported.items():
-            keys[model] = {r.pk: getattr(r, key_of(model)) for r in queryset()}
+            keys[model] = {r.pk: record_key(model, r) for r in queryset()}
         citations = Citation.objects.filter(content_type__in=list(types)).select_related(
             "document", "passage"
         )
@@ -252,8 +273,9 @@ def export_datapackage(directory: Path) -> Path:
         "name": "gfmd-practices",
         "title": "GFMD Practices: the knowledge base of the Global Forum on Migration and "
         "Development's first meeting and related UN documents",
-        "description": "Meetings, roundtables, sessions, participations, recommendations, good "
-        "practices and RCP profiles, each cited to the lines of its source document.",
+        "description": "Meetings, roundtables, sessions, participations, recommendations and "
+        "their follow-up, good practices, RCP profiles, the findings of reports and the "
+        "documents the sources name, each cited to the lines of its source document.",
         "version": str(version or 0),
         "data_version": version,
         "created": timezone.now().isoformat(),
