@@ -302,8 +302,7 @@ def public_changes(instance, limit: int = 5) -> list[dict]:
             "kind": kinds.get(row["history_type"], "Changed"),
             "version": row["version"],
             "who": "a curator" if row["history_user_id"] else "the curated data files",
-            # a load's reason names the file, which "the curated data files" says already
-            "reason": (row["history_change_reason"] or "") if row["history_user_id"] else "",
+            "reason": row["history_change_reason"] or "",
         }
         for row in rows
     ]

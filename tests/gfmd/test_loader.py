@@ -319,8 +319,7 @@ def test_a_nameless_meeting_participation_names_the_field(tmp_path):
 
 def test_a_loaded_record_s_history_names_its_file_not_none(staff_client, tmp_path):
     """A version written by loading the curated data has no user: the admin's history says it
-    came from the curated data files, and which one, and the public changes list says so
-    without the file."""
+    came from the curated data files, and which one, and so does the public changes list."""
     folder = tmp_path / "fixtures"
     (folder / "practices").mkdir(parents=True)
     (folder / "practices" / "themes-loaded.yaml").write_text(
@@ -338,4 +337,5 @@ def test_a_loaded_record_s_history_names_its_file_not_none(staff_client, tmp_pat
     assert "curated data (fixtures/practices/themes-loaded.yaml)" in table
     assert "None" not in table
     public = staff_client.get(theme.get_absolute_url()).content.decode()
-    assert "by the curated data files (version 1)" in public and "None" not in public
+    loaded = "by the curated data files (version 1): curated data (fixtures/practices/"
+    assert loaded in public and "None" not in public
