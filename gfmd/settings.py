@@ -333,9 +333,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Publishing a practice takes a second curator's approval (practices.review): on in production,
+# Publishing a new record takes a second curator's approval (gfmd.lib.review): on in production,
 # off in development unless GFMD_REVIEW_REQUIRED=1.
 GFMD_REVIEW_REQUIRED = env_bool("GFMD_REVIEW_REQUIRED", default=not DEBUG)
 
 # Proposals and problem reports from the public (gfmd.curation): how many one address may send.
 GFMD_SUBMISSION_RATE = os.environ.get("GFMD_SUBMISSION_RATE", "5/hour")
+# E-mail (a curator asking the sender of a proposal or report for more): SMTP when EMAIL_HOST is
+# set (docs/deploy.md), else written to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "GFMD Practices <noreply@localhost>"
+)
+# Where a sender's reply goes.
+GFMD_CURATORS_EMAIL = os.environ.get("GFMD_CURATORS_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Addresses of the reverse proxies whose X-Real-IP header names the client, for that limit
+# (docs/deploy.md: 127.0.0.1 behind the documented nginx). Unset: the connection's address.
+GFMD_TRUSTED_PROXIES = frozenset(
+    address.strip()
+    for address in os.environ.get("GFMD_TRUSTED_PROXIES", "").split(",")
+    if address.strip()
+)

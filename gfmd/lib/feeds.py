@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from gfmd.lib.filters import error_message, every_value_checked
+from gfmd.lib.review import published
 
 LIMIT = 50
 # The page's own parameters that do not narrow the list.
@@ -103,7 +104,8 @@ class PageFeed(RecordFeed):
         return f"New and changed {self.title_text.lower()}, newest first."
 
     def items(self):
-        queryset = with_history_dates(self.records())
+        # published records only, whatever `records()` reads (gfmd.lib.review)
+        queryset = with_history_dates(published(self.records()))
         return queryset.order_by("-last_changed", "pk")[:LIMIT]
 
 

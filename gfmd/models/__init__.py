@@ -13,6 +13,7 @@ from django.db.models import Q
 from gfmd.lib.links import key_url
 from gfmd.lib.models import VersionedModel, related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
+from gfmd.lib.review import ReviewedModel, ReviewedQuerySet, published_related
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models.sources import (
     READER_PAGE_SIZE,
@@ -73,10 +74,12 @@ class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.annotate_practice_count().prefetch_related(
             models.Prefetch(
                 "practices",
-                queryset=practices.objects.published().prefetch_related("themes"),
+                queryset=practices.objects.published().prefetch_related(
+                    published_related(practices, "themes")
+                ),
                 to_attr="published_practices",
             ),
-            "rcps",
+            published_related(self.model, "rcps"),
             models.Prefetch(
                 "participations",
                 queryset=participations.objects.published().select_related(
@@ -159,7 +162,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
+class OrganisationQuerySet(ReviewedQuerySet, SearchableQuerySet, SlugQuerySet):
     def with_related(self):
         return self.select_related("country")
 
@@ -176,7 +179,7 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         return self.with_related().prefetch_related(
             citations_prefetch(),
             models.Prefetch("practices", queryset=practices.objects.published()),
-            "rcps",
+            published_related(self.model, "rcps"),
             models.Prefetch(
                 "participations",
                 queryset=participations.objects.published().select_related(
@@ -186,7 +189,7 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         )
 
 
-class Organisation(VersionedModel):
+class Organisation(ReviewedModel, VersionedModel):
     search_weights = {"name": "A", "acronym": "A", "aliases": "A", "description": "B"}
     search = search_field(search_weights)
 

@@ -18,7 +18,6 @@ from django.db.models import (
     CharField,
     ExpressionWrapper,
     F,
-    Q,
     Value,
     When,
     Window,
@@ -32,8 +31,9 @@ from rest_framework.exceptions import ValidationError
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.filters import ChoicesField, EveryValueCheckedForm
 from gfmd.lib.links import absolute, key_url
+from gfmd.lib.review import published_condition
 from gfmd.models import Country, Organisation, SourceDocument
-from practices.models import Practice, Theme, published_filter
+from practices.models import Practice, Theme
 from rcps.models import RCP
 from roundtables.models import (
     Meeting,
@@ -48,15 +48,16 @@ ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
 # Between the parts of a participation's key as the query gives it (no name holds it).
 SEPARATOR = "\x1f"
 
-# kind, model, key expression, API view name of its detail, public condition (on its history)
+# kind, model, key expression, API view name of its detail; a version is public when the record
+# was published in it (gfmd.lib.review.published_condition, on its history)
 KINDS = (
-    ("country", Country, F("iso3"), "api:country-detail", Q()),
-    ("organisation", Organisation, F("slug"), "api:organisation-detail", Q()),
-    ("source", SourceDocument, F("slug"), "api:sourcedocument-detail", Q()),
-    ("theme", Theme, F("slug"), "api:theme-detail", Q()),
-    ("meeting", Meeting, F("slug"), "api:meeting-detail", Q()),
-    ("roundtable", Roundtable, F("slug"), "api:roundtable-detail", Q()),
-    ("session", Session, F("slug"), "api:session-detail", Q()),
+    ("country", Country, F("iso3"), "api:country-detail"),
+    ("organisation", Organisation, F("slug"), "api:organisation-detail"),
+    ("source", SourceDocument, F("slug"), "api:sourcedocument-detail"),
+    ("theme", Theme, F("slug"), "api:theme-detail"),
+    ("meeting", Meeting, F("slug"), "api:meeting-detail"),
+    ("roundtable", Roundtable, F("slug"), "api:roundtable-detail"),
+    ("session", Session, F("slug"), "api:session-detail"),
     (
         "participation",
         Participation,
@@ -73,14 +74,13 @@ KINDS = (
             output_field=CharField(),
         ),
         "api:participation-detail",
-        Q(synthetic=False),
     ),
-    ("recommendation", Recommendation, F("slug"), "api:recommendation-detail", Q(synthetic=False)),
-    ("practice", Practice, F("slug"), "api:practice-detail", None),
-    ("rcp", RCP, F("slug"), "api:rcp-detail", Q()),
+    ("recommendation", Recommendation, F("slug"), "api:recommendation-detail"),
+    ("practice", Practice, F("slug"), "api:practice-detail"),
+    ("rcp", RCP, F("slug"), "api:rcp-detail"),
 )
 KIND_NAMES = [kind for kind, *_ in KINDS]
-VIEW_NAMES = {kind: view_name for kind, _, _, view_name, _ in KINDS}
+VIEW_NAMES = {kind: view_name for kind, _, _, view_name in KINDS}
 
 # The data version the transaction that wrote a historical row committed (None: not committed
 # yet, or written before versions were recorded).
@@ -135,7 +135,7 @@ COLUMNS = (
 )
 
 
-def _history_rows(model, key, public, since):
+def _history_rows(model, key, since):
     """SQL of the historical rows of `model`, each with its key and whether the record was
     public after it (`row_public`), and the key and publicity after the row before it
     (`key_before`, `public_before`; null for a record's first row and after a deletion), read
@@ -143,7 +143,7 @@ def _history_rows(model, key, public, since):
     their rows (the row before a change may be older)."""
     history_model = model.history.model
     boolean = BooleanField()
-    condition = published_filter() if public is None else public
+    condition = published_condition(model)
     public_now = ExpressionWrapper(condition, output_field=boolean) if condition else Value(True)
 
     def before(expression, output_field):
@@ -204,10 +204,10 @@ def changes(since=None, kinds=None) -> ChangeRows:
         after, after_params = "w.history_date > %s", [since]
     else:
         after, after_params = "TRUE", []
-    for index, (kind, model, key, _, public) in enumerate(KINDS):
+    for index, (kind, model, key, _) in enumerate(KINDS):
         if kinds and kind not in kinds:
             continue
-        sql, sql_params = _history_rows(model, key, public, since)
+        sql, sql_params = _history_rows(model, key, since)
         name = f"rows_{index}"
         ctes.append(f"{name} AS MATERIALIZED ({sql})")
         params += sql_params

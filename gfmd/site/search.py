@@ -77,7 +77,7 @@ KINDS = (
     (
         "session",
         "Sessions",
-        lambda: Session.objects.select_related("meeting"),
+        lambda: Session.objects.published().select_related("meeting"),
         "title",
         "summary",
         lambda session: f"Session {session.code}, {session.meeting.title}",
@@ -85,7 +85,7 @@ KINDS = (
     (
         "rcp",
         "Regional consultative processes",
-        lambda: RCP.objects.all(),
+        lambda: RCP.objects.published(),
         "name",
         "narrative",
         lambda rcp: rcp.get_region_display(),
@@ -93,7 +93,7 @@ KINDS = (
     (
         "organisation",
         "Organisations",
-        lambda: Organisation.objects.all(),
+        lambda: Organisation.objects.published(),
         "name",
         "description",
         lambda org: org.get_kind_display(),
