@@ -287,7 +287,8 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
         spec = WORK / f"floor-{size}.json"
         spec.write_text(json.dumps(result.captured))
         floor_env = {**env, "BENCH_FLOOR_SPEC": str(spec)}
-        server = serve("floor", floor_env, args.workers, "/static/home", "floor:app", BENCH)
+        ready = f"/static/{page_list[0].name}"  # a page measured (--pages may leave out home)
+        server = serve("floor", floor_env, args.workers, ready, "floor:app", BENCH)
         try:
             floor_pages = {p.name: f"/db/{p.name}" for p in page_list}
             drive(server, floor_pages, args, result, "floor", database_url)
