@@ -11,6 +11,12 @@ DEFAULT_THEME = "health-workforce"
 DEFAULT_REGION = "africa"
 DEFAULT_QUERY = "brain drain"
 DETAIL_SLUG = "malawi-health-worker-retention"
+# The reader of the longest document (the 400 KB Brussels report): its first page (with the
+# contents and the by-kind table), a page from the middle of the roundtables (many passages cited
+# by many kinds of record), and a search within it. Datasette has no equivalent page.
+READER_SLUG = "brussels-report"
+READER_PAGE = 9
+READER_QUERY = "remittances"
 FACET_ARRAYS = ["themes", "regions", "countries", "sessions", "rcps"]
 FACET_COLUMNS = ["scope", "type"]
 
@@ -74,5 +80,18 @@ def pages(theme: str, region: str, query: str, detail_id: int) -> list[Page]:
             "practice detail page",
             f"/practices/{DETAIL_SLUG}/",
             f"/bench/practices/{detail_id}",
+        ),
+        Page("reader_html", "source reader, first page", f"/sources/{READER_SLUG}/", None),
+        Page(
+            "reader_page_html",
+            f"source reader, page {READER_PAGE}",
+            f"/sources/{READER_SLUG}/?page={READER_PAGE}",
+            None,
+        ),
+        Page(
+            "reader_search_html",
+            "source reader, search within the document",
+            f"/sources/{READER_SLUG}/?q={READER_QUERY}",
+            None,
         ),
     ]

@@ -3,10 +3,12 @@
     make bench                                  # 1k, 10k and 100k practices
     make bench BENCH_ARGS="--sizes 1000,10000 --duration 5"
     make bench BENCH_ARGS="--sizes 1000 --longtail-urls 200 --db-name gfmd_bench_mine"
+    make bench BENCH_ARGS="--sizes 1000 --pages reader_html,reader_page_html --servers uncached"
 
 In a database of its own (gfmd_bench, on DATABASE_URL's server or the embedded one, created and
-dropped here) it loads the curated data, then for each size adds synthetic practices
-(`manage.py synthesize`) and measures, with wrk over loopback at 1 and 16 connections:
+dropped here) it loads the curated data and the seed documents' text (GFMD_SEEDS_DIR), then for
+each size adds synthetic practices (`manage.py synthesize`) and measures, with wrk over loopback
+at 1 and 16 connections:
 
 * ours: the site under gunicorn with production settings, serving the synthetic records;
 * the peer: Datasette serving the same published practices exported to SQLite with FTS5, set up
@@ -107,6 +109,8 @@ def server_env(database_url: str) -> dict[str, str]:
         GFMD_ANON_RATE="100000000/second",
         PYTHONPATH=str(ROOT),
     )
+    if os.environ.get("GFMD_SEEDS_DIR"):
+        env["GFMD_SEEDS_DIR"] = os.environ["GFMD_SEEDS_DIR"]
     return env
 
 
@@ -142,6 +146,7 @@ def parse_args(argv=None):
     parser.add_argument("--region", default=DEFAULT_REGION)
     parser.add_argument("--query", default=DEFAULT_QUERY)
     parser.add_argument("--servers", default="ours,uncached,peer,floor", help="which to measure")
+    parser.add_argument("--pages", help="which pages to measure, comma-separated (default: all)")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME} afterwards")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db-name", default=DB_NAME, help=f"the database made (default {DB_NAME})")
@@ -158,6 +163,7 @@ def parse_args(argv=None):
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
     args.connections = [int(c) for c in args.connections.split(",")]
     args.servers = set(args.servers.split(","))
+    args.pages = set(args.pages.split(",")) if args.pages else None
     return args
 
 
@@ -190,9 +196,15 @@ def main(argv=None) -> None:
     try:
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "load_curated", "-v0")
+        manage(env, "ingest_sources", "-v0")  # the reader's pages need the text
         manage(env, "collectstatic", "--no-input", "-v0")
         detail_id = practice_id(database_url, DETAIL_SLUG)
         page_list = pages(args.theme, args.region, args.query, detail_id)
+        if args.pages:
+            unknown = args.pages - {p.name for p in page_list}
+            if unknown:
+                sys.exit(f"Unknown pages: {', '.join(sorted(unknown))}")
+            page_list = [p for p in page_list if p.name in args.pages]
         for size in args.sizes:
             results.append(measure_size(size, args, env, database_url, page_list, notes))
     finally:
@@ -236,17 +248,22 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
     bad = {n: c["status"] for n, c in result.captured.items() if c["status"] != 200}
     if bad:
         raise SystemExit(f"Pages that do not answer 200: {bad}")
-    listed = result.captured["list_api"].get("count")
-    found = result.captured["practice_search_api"].get("count")
+    listed = result.captured.get("list_api", {}).get("count")
+    found = result.captured.get("practice_search_api", {}).get("count")
     synthesized = (
         f" ({result.timings['synthesize']:.0f} s to synthesize the new ones)"
         if result.timings["synthesize"]
         else ""
     )
+    matches = ""
+    if listed is not None and found is not None:
+        matches = (
+            f": theme={args.theme} and region={args.region} match {listed:,} practices; "
+            f'q="{args.query}" matches {found:,} practices '
+            f"({100 * found / result.practices:.1f}%)"
+        )
     notes.append(
-        f"- {result.practices:,} practices{synthesized}: theme={args.theme} and "
-        f'region={args.region} match {listed:,} practices; q="{args.query}" matches '
-        f"{found:,} practices ({100 * found / result.practices:.1f}%); load average "
+        f"- {result.practices:,} practices{synthesized}{matches}; load average "
         f"{os.getloadavg()[0]:.2f} before measuring."
     )
 
@@ -270,7 +287,8 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
         spec = WORK / f"floor-{size}.json"
         spec.write_text(json.dumps(result.captured))
         floor_env = {**env, "BENCH_FLOOR_SPEC": str(spec)}
-        server = serve("floor", floor_env, args.workers, "/static/home", "floor:app", BENCH)
+        ready = f"/static/{page_list[0].name}"  # a page measured (--pages may leave out home)
+        server = serve("floor", floor_env, args.workers, ready, "floor:app", BENCH)
         try:
             floor_pages = {p.name: f"/db/{p.name}" for p in page_list}
             drive(server, floor_pages, args, result, "floor", database_url)
@@ -296,6 +314,8 @@ def measure_size(size, args, env, database_url, page_list, notes) -> SizeResult:
         # abandoned (up to the generous time limit), which would slow the next page down.
         peaks = []
         for page in page_list:
+            if page.peer is None:
+                continue  # no equivalent page in Datasette
             server = datasette(db_path, inspect_file, env)
             try:
                 with urllib.request.urlopen(server.url(page.peer), timeout=300) as response:

@@ -95,7 +95,7 @@ class SourceReaderView(TemplateView):
                 if record is not None and key not in seen:
                     seen.add(key)
                     passage.citing.append((record, record._meta.verbose_name, citation))
-            passage.excerpts = [c.excerpt for c in passage.citations.all()]
+        highlight_excerpts(rows)
         contents = Passage.objects.filter(
             document=document, kind=PassageKind.HEADING, level__lte=3
         ).only("position", "anchor", "text", "level")
@@ -109,6 +109,45 @@ class SourceReaderView(TemplateView):
             "hits": found[:SEARCH_LIMIT],
             "more_hits": len(found) > SEARCH_LIMIT,
         }
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("*", "").split()
+
+
+def highlight_excerpts(passages: list) -> None:
+    """Set `excerpts` on each passage of a page: the words of it to mark. An excerpt that runs
+    on past its passage (a sentence cut by a blank line, a list) is marked in its passage from
+    where it starts and in the passages after it for the rest of its words."""
+    for passage in passages:
+        passage.excerpts = []
+    for i, passage in enumerate(passages):
+        for citation in passage.citations.all():
+            wanted = _words(citation.excerpt)
+            text = _words(passage.text)
+            if " ".join(wanted) in " ".join(text):
+                passage.excerpts.append(citation.excerpt)
+                continue
+            # the longest head of the excerpt that ends the passage
+            head = next(
+                (n for n in range(min(len(wanted), len(text)), 0, -1) if text[-n:] == wanted[:n]),
+                0,
+            )
+            if not head:
+                continue
+            passage.excerpts.append(" ".join(wanted[:head]))
+            rest = wanted[head:]
+            for following in passages[i + 1 :]:
+                if not rest:
+                    break
+                words = _words(following.text)
+                n = 0
+                while n < min(len(rest), len(words)) and words[n] == rest[n]:
+                    n += 1
+                if not n:
+                    break
+                following.excerpts.append(" ".join(rest[:n]))
+                rest = rest[n:]
 
 
 def passage_permalink(request, slug: str, anchor: str):

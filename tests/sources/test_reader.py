@@ -204,3 +204,11 @@ def test_staff_upload_a_file_in_the_admin(staff_client):
     )
     assert good.status_code == 302
     assert Passage.objects.filter(document__slug="test-admin-upload").count() == 1
+
+
+@needs_seeds
+def test_an_excerpt_running_over_two_passages_is_marked_in_both(client):
+    # "Prior to 2004, Malawi had lost some / 56 % of its workers ..." is cut by a blank line
+    body = client.get("/sources/brussels-report/?page=4").content.decode()
+    assert "<mark>Prior to 2004, Malawi had lost some</mark>" in body
+    assert "<mark>56 % of its workers through HIV/AIDS and 40 % through resignations or " in body
