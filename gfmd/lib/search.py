@@ -36,6 +36,8 @@ _TABLE = str.maketrans(ACCENTED, PLAIN)
 def fold(text: str) -> str:
     """Fold accents the way the database does, and any others by Unicode decomposition."""
     text = text.translate(_TABLE)
+    if text.isascii():  # most names and queries: nothing left to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
