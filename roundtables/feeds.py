@@ -1,6 +1,8 @@
-"""The Atom feed of new and changed recommendations, with the recommendation list's filters."""
+"""Atom feeds of new and changed recommendations (with the recommendation list's filters) and
+meetings."""
 
-from gfmd.lib.feeds import ListFeed
+from gfmd.lib.feeds import ListFeed, PageFeed
+from roundtables.models import Meeting
 from roundtables.views import RecommendationListView
 
 
@@ -8,3 +10,11 @@ class RecommendationFeed(ListFeed):
     list_view_class = RecommendationListView
     page_url_name = "recommendation-list"
     title_text = "Recommendations"
+
+
+class MeetingFeed(PageFeed):
+    page_url_name = "meeting-list"
+    title_text = "Meetings"
+
+    def records(self):
+        return Meeting.objects.all()
