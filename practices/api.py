@@ -23,6 +23,7 @@ from gfmd.lib.api.refs import (
 )
 from gfmd.lib.api.viewsets import CuratedViewSet, write_serializer_for
 from gfmd.lib.data_version import cached_ids
+from gfmd.lib.links import absolute, key_url
 from gfmd.models import Region
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
@@ -95,6 +96,53 @@ class PracticeSerializer(serializers.ModelSerializer):
         ]
 
 
+class PracticeListSerializer(PracticeSerializer):
+    """A row of the practice list: `PracticeSerializer`'s fields, read straight from the practice
+    and its prefetched themes and countries. DRF's nested fields cost more per row than the
+    rest of a list request; the output is the same (tests/api/test_api.py compares them)."""
+
+    def to_representation(self, practice):
+        request = self.context.get("request")
+        return {
+            "slug": _text(practice.slug),
+            "title": _text(practice.title),
+            "summary": _text(practice.summary),
+            "scope": _text(practice.scope),
+            "type": _text(practice.type),
+            "start_year": None if practice.start_year is None else int(practice.start_year),
+            "themes": [
+                {
+                    "slug": _text(theme.slug),
+                    "name": _text(theme.name),
+                    "url": absolute(request, key_url("api:theme-detail", theme.slug)),
+                }
+                for theme in _related(practice, "themes")
+            ],
+            "countries": [
+                {
+                    "iso3": _text(country.iso3),
+                    "name": _text(country.display_name),
+                    "url": absolute(request, key_url("api:country-detail", country.iso3.lower())),
+                }
+                for country in _related(practice, "countries")
+            ],
+            "url": absolute(request, key_url("api:practice-detail", practice.slug)),
+            "web_url": absolute(request, practice.get_absolute_url()),
+        }
+
+
+def _related(record, name: str):
+    """The prefetched records of a relation, without making its related manager (which costs
+    more than reading them); `.all()` when they were not prefetched."""
+    prefetched = getattr(record, "_prefetched_objects_cache", {})
+    return prefetched[name] if name in prefetched else getattr(record, name).all()
+
+
+def _text(value):
+    """What a CharField gives: None stays None, anything else its text."""
+    return None if value is None else str(value)
+
+
 class PracticeDetailSerializer(PracticeSerializer):
     # The model's `results`, named apart from the `results` of a paginated list.
     outcomes = serializers.CharField(
@@ -155,7 +203,7 @@ class PracticeViewSet(CuratedViewSet):
 
     lookup_field = "slug"
     filterset_class = PracticeFilter
-    list_serializer_class = PracticeSerializer
+    list_serializer_class = PracticeListSerializer
     detail_serializer_class = PracticeDetailSerializer
     write_serializer_class = write_serializer_for(Practice, renamed={"results": "outcomes"})
 

@@ -245,6 +245,10 @@ def cache_key(name: str, version: int | str, *parts) -> str:
     return f"kb:{name}:{version}:{digest}"
 
 
+# The last value of each `cached(..., memo=True)` name this process read, with its key.
+_memo: dict[str, tuple[str, object]] = {}
+
+
 def cached(
     request,
     name: str,
@@ -252,21 +256,33 @@ def cached(
     compute: Callable[[], T],
     timeout: int = 86400,
     tables: tuple[str, ...] | None = None,
+    memo: bool = False,
 ) -> T:
     """`compute()`, cached under the data version: recomputed once the data has changed.
 
     `parts` must name everything else the result depends on (the filters, the page). With
     `tables`, only a committed write to one of those tables recomputes it: name every table the
     result is read from (`tables_read`). Whether synthetic records are served is part of every
-    key, so two servers of one cache that differ in that never share results."""
+    key, so two servers of one cache that differ in that never share results.
+
+    With `memo`, the process also keeps the last value read under `name` (with its key, so a
+    new version is still read afresh): for a large value that most requests read, such as an
+    index, which the shared cache would otherwise unpickle on every request. The caller must
+    not change the value it gets."""
     versions = request_versions(request) if request is not None else current_versions()
     if versions is None:
         return compute()
     key = cache_key(name, versions.stamp(tables), settings.GFMD_SERVE_SYNTHETIC, *parts)
+    if memo:
+        kept = _memo.get(name)
+        if kept is not None and kept[0] == key:
+            return kept[1]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    if memo:
+        _memo[name] = (key, value)
     return value
 
 

@@ -4,17 +4,18 @@ ticking it would give (values within a facet combine with OR). A selected value 
 with its count, even when that count is zero.
 
 The table of facets is read from the FilterSet's own declarations, so a facet and its filter
-cannot drift apart. One grouped query per facet, whatever the page size or the list's length."""
+cannot drift apart. Every facet is counted in one query (`gfmd.lib.facet_counts`), whatever the
+page size or the list's length."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import IntegerField, Subquery
 from django.template.loader import render_to_string
 
 from gfmd.lib.data_version import cached, query_key
-from gfmd.lib.review import published_condition
+from gfmd.lib.facet_counts import facet_counts
 
 
 @dataclass(frozen=True)
@@ -96,84 +97,11 @@ def first_filled(values) -> str:
     return next((str(value) for value in values if value), "")
 
 
-def filtered_without(filterset, base, omit: str):
-    """`base` narrowed by every filter of the (validated) `filterset` but `omit` and the sort."""
-    data = getattr(filterset.form, "cleaned_data", None) or {}
-    qs = base
-    for name, declared in filterset.filters.items():
-        if name == omit or name == "ordering" or name not in data:
-            continue
-        qs = declared.filter(qs, data[name])
-    return qs
-
-
 class DistinctCount(Subquery):
     """The number of distinct values of a one-column subquery."""
 
     template = "(SELECT count(DISTINCT _c.x) FROM (%(subquery)s) _c(x))"
     output_field = IntegerField()
-
-
-def hierarchy_rows(spec: FacetSpec, filterset, records, limit: int):
-    """(key, label, count) of every value of a hierarchical facet: a value counts the records
-    linked to it or to a value below it (three levels), in one query."""
-    declared = filterset.filters[spec.name]
-    field = records.model._meta.get_field(declared.field_name)
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    parent = spec.parent_field
-    below = (
-        Q(**{target: OuterRef("pk")})
-        | Q(**{f"{target}__{parent}": OuterRef("pk")})
-        | Q(**{f"{target}__{parent}__{parent}": OuterRef("pk")})
-    )
-    links = through._default_manager.filter(below, **{f"{source}__in": records}).values(
-        f"{source}_id"
-    )
-    key = declared.extra["to_field_name"]
-    values = declared.queryset.model
-    rows = (
-        values._default_manager.filter(published_condition(values))
-        .annotate(n=DistinctCount(links))
-        .filter(n__gt=0)
-        .order_by("-n", key)
-        .values_list(key, *label_fields(declared), "n")[:limit]
-    )
-    return [(row[0], first_filled(row[1:-1]), row[-1]) for row in rows]
-
-
-def facet_rows(spec: FacetSpec, filterset, records, limit: int):
-    if spec.parent_field:
-        return hierarchy_rows(spec, filterset, records, limit)
-    model = records.model
-    base = model._default_manager.filter(pk__in=records)
-    choices = isinstance(spec.label_source, dict)
-    fields = [spec.key] if choices else [spec.key, *spec.label_source]
-    shown = Q(**{f"{spec.key}__isnull": False})
-    if not choices:  # a value is a record: only one the public sees (a draft is no value)
-        path = spec.key.rsplit("__", 1)[0]
-        shown &= published_condition(filterset.filters[spec.name].queryset.model, f"{path}__")
-    rows = (
-        # Filtering before values() makes the grouping reuse this one inner join; filtering
-        # after annotate() joined the relation a second time and multiplied the rows. The
-        # condition of a published value is in the same filter(), on the same join.
-        base.filter(shown)
-        .values(*fields)
-        .annotate(n=Count("pk", distinct=spec.distinct))
-        .order_by("-n", spec.key)[:limit]
-    )
-    return [
-        (
-            row[spec.key],
-            spec.label_source.get(str(row[spec.key]), row[spec.key])
-            if choices
-            else first_filled(row[field] for field in spec.label_source),
-            row["n"],
-        )
-        for row in rows
-        # A blank value (an RCP whose region the documents do not state) is no value to tick.
-        if row[spec.key] != ""
-    ]
 
 
 def selected_values(filterset, spec: FacetSpec) -> list[tuple[str, str]]:
@@ -193,15 +121,20 @@ def selected_values(filterset, spec: FacetSpec) -> list[tuple[str, str]]:
 def disjunctive_facets(
     filterset, base, table: tuple[FacetSpec, ...], limit: int = 250, label_format=None
 ) -> list[Facet]:
-    """The facets of `filterset` (validated) over `base` (the unfiltered list)."""
+    """The facets of `filterset` (validated) over `base` (the unfiltered list), in one query."""
+    counted = facet_counts(filterset, base, table, limit)
     facets = []
     for spec in table:
-        records = filtered_without(filterset, base, spec.name).order_by().values("pk")
-        rows = facet_rows(spec, filterset, records, limit)
         chosen = dict(selected_values(filterset, spec))
+        choices = spec.label_source if isinstance(spec.label_source, dict) else None
         values = []
-        for key, label, count in rows:
-            key = str(key)
+        for key, label, count in counted[spec.name]:
+            if key == "":
+                # A blank value (an RCP whose region the documents do not state) is no value to
+                # tick.
+                continue
+            if choices is not None:
+                label = choices.get(key, key)
             text = label_format(spec.name, key, label) if label_format else label
             values.append(FacetValue(key, str(text), count, key in chosen))
         listed = {v.value for v in values}

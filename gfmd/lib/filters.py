@@ -235,8 +235,17 @@ class EveryValueCheckedForm(forms.Form):
 
 class EveryValueCheckedFilterSet(django_filters.FilterSet):
     def get_form_class(self):
-        form_class = super().get_form_class()
-        return type(form_class.__name__, (EveryValueCheckedForm, form_class), {})
+        """The form class, made once per FilterSet class: django-filter makes a new one, with a
+        new field per filter, for every request. A form copies its class's fields when it is
+        made (a model choice field with a fresh queryset), so one class serves every request.
+        """
+        cls = type(self)
+        form_class = cls.__dict__.get("_checked_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class = type(form_class.__name__, (EveryValueCheckedForm, form_class), {})
+            cls._checked_form_class = form_class
+        return form_class
 
 
 @cache

@@ -8,6 +8,7 @@ immutable `translate()` on the indexed side and with the same table in Python on
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -36,6 +37,8 @@ _TABLE = str.maketrans(ACCENTED, PLAIN)
 def fold(text: str) -> str:
     """Fold accents the way the database does, and any others by Unicode decomposition."""
     text = text.translate(_TABLE)
+    if text.isascii():  # most names and queries: nothing left to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -136,29 +139,44 @@ class SearchableManager:
         return super().get_queryset().defer("search")
 
 
-def vocabulary_sources() -> list[tuple[str, tuple[str, ...], object]]:
-    """Where the vocabulary for "did you mean" comes from: the very fields each searchable model
-    indexes (its `search_weights`), so that a word a search can find is never "corrected", of
-    the records the public can see: published ones (the queryset's `published()`, where the
-    model has one), never generated benchmark rows. Each source: table, columns, queryset."""
+@functools.cache
+def vocabulary_models() -> tuple[tuple[str, tuple[str, ...], type], ...]:
+    """The searchable models (those with `search_weights`) as (table, indexed columns, model),
+    by table. Found once per process: the models do not change while it runs, their rows do,
+    which is why `vocabulary_sources()` builds its querysets afresh on every call."""
     from django.apps import apps
 
-    from gfmd.lib.models import has_synthetic
-
-    sources = []
+    found = []
     for model in apps.get_models():
         weights = getattr(model, "search_weights", None)
         if not weights:
             continue
-        rows = model._default_manager.all()
-        if hasattr(rows, "published"):
-            rows = rows.published()
-        if has_synthetic(model):
-            rows = rows.filter(synthetic=False)
         columns = tuple(model._meta.get_field(name).column for name in weights)
-        rows = rows.order_by().values_list(*weights)
-        sources.append((model._meta.db_table, columns, rows))
-    return sorted(sources, key=lambda source: source[0])
+        found.append((model._meta.db_table, columns, model))
+    return tuple(sorted(found, key=lambda source: source[0]))
+
+
+def vocabulary_rows(model):
+    """The indexed fields of the records of `model` the public can see: published ones (the
+    queryset's `published()`, where the model has one), never generated benchmark rows."""
+    from gfmd.lib.models import has_synthetic
+
+    rows = model._default_manager.all()
+    if hasattr(rows, "published"):
+        rows = rows.published()
+    if has_synthetic(model):
+        rows = rows.filter(synthetic=False)
+    return rows.order_by().values_list(*model.search_weights)
+
+
+def vocabulary_sources() -> list[tuple[str, tuple[str, ...], object]]:
+    """Where the vocabulary for "did you mean" comes from: the very fields each searchable model
+    indexes (its `search_weights`), so that a word a search can find is never "corrected", of
+    the records the public can see (`vocabulary_rows`). Each source: table, columns, queryset
+    (a new one each call, evaluated when read)."""
+    return [
+        (table, columns, vocabulary_rows(model)) for table, columns, model in vocabulary_models()
+    ]
 
 
 VOCABULARY_CACHE_KEY = "search:vocabulary"
@@ -178,29 +196,31 @@ def vocabulary(request=None) -> dict[str, int]:
     global _vocabulary_memo
     from gfmd.lib import data_version
 
-    sources = vocabulary_sources()
+    models = vocabulary_models()
     versions = (
         data_version.request_versions(request)
         if request is not None
         else data_version.current_versions()
     )
     if versions is None:
-        return _merge(_read_vocabulary([source]) for source in sources)
-    stamp = versions.stamp(tuple(table for table, _, _ in sources))
+        return _merge(_read_vocabulary([source]) for source in vocabulary_sources())
+    stamp = versions.stamp(tuple(table for table, _, _ in models))
     if _vocabulary_memo is not None and _vocabulary_memo[0] == stamp:
         return _vocabulary_memo[1]
-    words = _merge(_cached_part(source, versions.stamp((source[0],))) for source in sources)
+    words = _merge(_cached_part(source, versions.stamp((source[0],))) for source in models)
     _vocabulary_memo = (stamp, words)
     return words
 
 
 def _cached_part(source, stamp: str) -> dict[str, int]:
+    """One table's words, from the cache or (its queryset built now) from the database."""
     from django.core.cache import cache
 
-    key = f"{VOCABULARY_CACHE_KEY}:{source[0]}:{stamp}"
+    table, columns, model = source
+    key = f"{VOCABULARY_CACHE_KEY}:{table}:{stamp}"
     words = cache.get(key)
     if words is None:
-        words = _read_vocabulary([source])
+        words = _read_vocabulary([(table, columns, vocabulary_rows(model))])
         cache.set(key, words, VOCABULARY_SECONDS)
     return words
 

@@ -99,8 +99,16 @@ def build_index() -> dict[str, list[tuple[str, int, str, str]]]:
     return index
 
 
+# The tables the index is read from: an edit elsewhere leaves it in place.
+NAME_TABLES = tuple(
+    sorted(model._meta.db_table for model in (RCP, Organisation, Country, Practice))
+)
+
+
 def name_index(request) -> dict[str, list[tuple[str, int, str, str]]]:
-    return cached(request, "search:names", (), build_index)
+    """Read by every search, so each process keeps the current one rather than unpickling it
+    from the cache on each request."""
+    return cached(request, "search:names", (), build_index, tables=NAME_TABLES, memo=True)
 
 
 def named_records(request, text: str, kinds=None) -> list[Named]:

@@ -427,3 +427,20 @@ def test_facets_follow_the_filters(api, kb):
 def test_search_suggests_a_spelling(api):
     data = api.get("/api/v1/search/", {"q": "remitances"}).json()
     assert data["suggestion"] == "remittances"
+
+
+def test_the_practice_list_rows_are_what_the_field_serializer_gives(rf):
+    """The list's hand-read rows (PracticeListSerializer) equal the DRF fields they stand for:
+    with and without a start year, a country with and without a common name, several themes."""
+    from practices.api import PracticeListSerializer, PracticeSerializer
+
+    named = make_country(name="Republic of Testland", common_name="Testland")
+    plain = make_country(name="Plainland")
+    make_practice(countries=[named, plain], start_year=2004, summary="Ä summary")
+    make_practice(themes=[make_theme(), make_theme()], start_year=None)
+    request = rf.get("/api/v1/practices/")
+    rows = Practice.objects.with_related().order_by("pk")
+    context = {"request": request}
+    expected = PracticeSerializer(rows, many=True, context=context).data
+    assert PracticeListSerializer(rows, many=True, context=context).data == expected
+    assert len(expected) >= 2

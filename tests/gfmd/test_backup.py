@@ -250,4 +250,4 @@ def test_restore_keeps_which_curated_files_were_loaded(restored_database):
 def test_lists_with_counts_have_a_defined_order(view):
     """Django leaves Meta.ordering out of a query with GROUP BY: lists that count something must
     say their order, or a restored database (or a vacuumed one) lists them differently."""
-    assert view().get_queryset().query.order_by
+    assert " ORDER BY " in str(view().get_queryset().query)
