@@ -8,8 +8,12 @@ version, so no response outlives the data it was made from.
 
 Only complete, successful, cookie-free GET/HEAD responses are kept, keyed as Django's own cache
 middleware keys them (the URL, and the value of every header the response varies on, such as
-`Accept`), with the data version in the key prefix. Responses of signed-in users, the admin and
-anything that sets a cookie are never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
+`Accept`), with the data version in the key prefix. Pages vary on the language too: the key holds
+the language the request is answered in (gfmd.lib.i18n), whether it came from the language
+cookie or from `Accept-Language`, so a French page is never served to an English visitor, and the
+many spellings of one preference (`fr-FR,fr;q=0.9`, `fr`) share one entry. Responses of signed-in users (any cookie
+but the language one), the admin and anything that sets a cookie are never stored or served from
+here. `GFMD_PAGE_CACHE=0` turns it off.
 
 Parameters that cannot change the answer (campaign tags such as `utm_source`, `fbclid`) are left
 out of the key, and the others are put in order, so `?b=1&a=2&utm_source=x` and `?a=2&b=1` are
@@ -27,9 +31,10 @@ import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.utils import translation
 from django.utils.cache import get_cache_key, get_conditional_response, learn_cache_key
 
-from gfmd.lib import data_version
+from gfmd.lib import data_version, i18n
 
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
 TIMEOUT = 86400
@@ -52,21 +57,21 @@ def normalised_query(query_string: str) -> str:
     return urlencode(kept)
 
 
-def keyed(request):
-    """`request`, as the cache key sees it: with its query string normalised."""
-    query = request.META.get("QUERY_STRING", "")
-    normal = normalised_query(query)
-    if normal == query:
-        return request
+def keyed(request, language: str):
+    """`request`, as the cache key sees it: its query string normalised, and its language
+    preference (cookie and Accept-Language) replaced by the language it is answered in."""
     view = copy.copy(request)
-    view.META = {**request.META, "QUERY_STRING": normal}
+    meta = {**request.META, "QUERY_STRING": normalised_query(request.META.get("QUERY_STRING", ""))}
+    meta.pop("HTTP_COOKIE", None)
+    meta["HTTP_ACCEPT_LANGUAGE"] = language
+    view.META = meta
     return view
 
 
 def cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.COOKIES
+        and set(request.COOKIES) <= {settings.LANGUAGE_COOKIE_NAME}
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(SKIPPED_PREFIXES)
     )
@@ -87,7 +92,11 @@ class PageCacheMiddleware:
         if version is None:
             return self.get_response(request)
         prefix = f"page:{version}:{int(settings.GFMD_SERVE_SYNTHETIC)}"
-        key = get_cache_key(keyed(request), prefix, "GET", cache=cache)
+        language = i18n.request_language(request)
+        # Django's key also holds the active language: make it this request's, not the one the
+        # thread last served.
+        with translation.override(language):
+            key = get_cache_key(keyed(request, language), prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)
             if cached is not None:
@@ -96,7 +105,10 @@ class PageCacheMiddleware:
                 return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
         response = self.get_response(request)
         if self.storable(response):
-            key = learn_cache_key(keyed(request), response, TIMEOUT, prefix, cache=cache)
+            with translation.override(language):
+                key = learn_cache_key(
+                    keyed(request, language), response, TIMEOUT, prefix, cache=cache
+                )
             # Stored without the marker: each answer says itself whether it was a hit.
             cache.set(key, response, TIMEOUT)
             response[HIT_HEADER] = "miss"
