@@ -1,4 +1,5 @@
-"""Root URLs: the pages, the language switcher, the API under /api/v1/, its schema and docs, the sitemap and the admin."""
+"""Root URLs: the pages, the language switcher, the API under /api/v1/, its schema and docs, the
+sitemap and the admin."""
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap

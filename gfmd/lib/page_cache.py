@@ -11,9 +11,9 @@ middleware keys them (the URL, and the value of every header the response varies
 `Accept`), with the data version in the key prefix. Pages vary on the language too: the key holds
 the language the request is answered in (gfmd.lib.i18n), whether it came from the language
 cookie or from `Accept-Language`, so a French page is never served to an English visitor, and the
-many spellings of one preference (`fr-FR,fr;q=0.9`, `fr`) share one entry. Responses of signed-in users (any cookie
-but the language one), the admin and anything that sets a cookie are never stored or served from
-here. `GFMD_PAGE_CACHE=0` turns it off.
+many spellings of one preference (`fr-FR,fr;q=0.9`, `fr`) share one entry. Responses of
+signed-in users (any cookie but the language one), the admin and anything that sets a cookie are
+never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
 
 Parameters that cannot change the answer (campaign tags such as `utm_source`, `fbclid`) are left
 out of the key, and the others are put in order, so `?b=1&a=2&utm_source=x` and `?a=2&b=1` are
