@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
@@ -123,7 +124,10 @@ class FilteredListView(ListView):
             names = {str(getattr(obj, key)).lower(): str(obj) for obj in cleaned}
         elif getattr(field, "choices", None):
             names = {str(k).lower(): str(v) for k, v in field.choices}
-        return f"{label}: {names.get(str(value).lower(), value)}"
+        return _("%(filter)s: %(value)s") % {
+            "filter": label,
+            "value": names.get(str(value).lower(), value),
+        }
 
     def chips(self) -> list[Chip]:
         chips = []
