@@ -120,7 +120,7 @@ def test_numbers_follow_the_language():
     from django.contrib.humanize.templatetags.humanize import intcomma
 
     # As the lists' counts are written ({{ result_count|intcomma }} in their templates).
-    for language, number in [("en-gb", "12,345"), ("fr", "12\u00a0345"), ("es", "12.345")]:
+    for language, number in [("en-gb", "12,345"), ("fr", "12\u00a0345"), ("es", "12\u00a0345")]:
         with translation.override(language):
             assert intcomma(12345) == number
 
