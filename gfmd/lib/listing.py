@@ -67,7 +67,9 @@ class FilteredListView(ListView):
         so that a bad one is reported rather than silently dropped."""
         for value in self.request.GET.getlist(self.page_kwarg)[:-1]:
             if value != "last" and not (value.isascii() and value.isdigit() and value.strip("0")):
-                raise Http404(f"Invalid page ({value[:40]}): that is not a page number.")
+                raise Http404(
+                    _("Invalid page (%(page)s): that is not a page number.") % {"page": value[:40]}
+                )
         return super().paginate_queryset(queryset, page_size)
 
     def get(self, request, *args, **kwargs):

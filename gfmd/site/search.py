@@ -126,9 +126,11 @@ class SearchTextField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if len(value) > MAX_QUERY:
-            raise ValidationError(f"the search is too long: use at most {MAX_QUERY} characters.")
+            raise ValidationError(
+                gettext("the search is too long: use at most %(n)s characters.") % {"n": MAX_QUERY}
+            )
         if "\x00" in value:
-            raise ValidationError("the search cannot contain NUL characters.")
+            raise ValidationError(gettext("the search cannot contain NUL characters."))
         if REPLACEMENT_CHARACTER in value:
             raise ValidationError(NOT_UTF8)
 
