@@ -131,6 +131,22 @@ def test_the_404_page_is_translated(client):
     assert "<h1>Página no encontrada</h1>" in response.content.decode()
 
 
+def test_the_503_page_is_translated(client, monkeypatch):
+    from django.db.utils import OperationalError
+
+    from practices.views import PracticeListView
+
+    def away(*args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(PracticeListView, "get", away)
+    page = client.get("/practices/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 503
+    body = page.content.decode()
+    assert '<html lang="fr">' in body and "<h1>Temporairement indisponible</h1>" in body
+    assert "La base de données est indisponible" in body
+
+
 class TestPageCache:
     @pytest.fixture(autouse=True)
     def _page_cache(self, settings):
