@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrations-check reset-db install db browser load shell bench backup restore loadtest release messages
+.PHONY: run test lint fmt migrations-check reset-db install db browser redis load shell bench backup restore loadtest release messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ load: install
 	$(PY) manage.py ingest_sources
 
 ## The whole test suite (unit, view, API and browser tests)
-test: install browser
+test: install browser redis
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (never a downloaded browser)
@@ -41,6 +41,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+
+## Debian's redis-server, which the tests of several servers start on a port of their own
+redis:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "Without redis-server the tests of several servers are skipped: sudo apt-get install -y redis-server"; \
 	  fi; }
 
 lint: install

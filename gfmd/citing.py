@@ -93,6 +93,9 @@ class CitableMixin:
     """A DetailView whose record is also answered as a citation, and whose page shows the
     "Cite this page" block (`cite` in the context) and embeds its schema.org JSON-LD."""
 
+    # The one query parameter read: a citation format (gfmd.lib.page_cache keys on it alone).
+    query_parameters = (QUERY_PARAMETER,)
+
     def render_to_response(self, context, **kwargs):
         name = requested_format(self.request)
         if name is not None:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from gfmd.lib import passages as splitter
 from gfmd.lib.textfold import contains
 from gfmd.models import Citation, Passage, SourceDocument, TextFormat
+from gfmd.models.sources import spanning_start
 
 logger = logging.getLogger(__name__)
 
@@ -165,13 +166,13 @@ def document_ingest(
 
 def _repin(citations, passages, old_text, report: IngestReport) -> None:
     readable = [p for p in passages if p.kind != splitter.FURNITURE]
-    by_text: dict[str, Passage] = {}
-    for passage in readable:
-        by_text.setdefault(passage.text, passage)
+    index: dict[str, int] = {}
+    for i, passage in enumerate(readable):
+        index.setdefault(passage.text, i)
     changed = []
     for citation in citations:
-        passage = _pinned(citation, readable, by_text, old_text.get(citation.passage_id))
-        if passage is None:
+        span = _pinned(citation, readable, index, old_text.get(citation.passage_id))
+        if span is None:
             citation.passage = None
             citation.problem = (
                 f"The new text of the document does not hold this excerpt at "
@@ -179,9 +180,13 @@ def _repin(citations, passages, old_text, report: IngestReport) -> None:
             )[:500]
             report.unpinned.append(citation)
         else:
-            citation.passage = passage
-            if not _overlaps(citation, passage):
-                citation.line_start, citation.line_end = passage.line_start, passage.line_end
+            first, last = span
+            citation.passage = first
+            inside = citation.line_start is not None and (
+                first.line_start <= citation.line_start and citation.line_end <= last.line_end
+            )
+            if not inside:  # the text moved: the lines are those of the passages now quoted
+                citation.line_start, citation.line_end = first.line_start, last.line_end
             citation.problem = ""
             report.kept += 1
         changed.append(citation)
@@ -191,20 +196,47 @@ def _repin(citations, passages, old_text, report: IngestReport) -> None:
     )
 
 
-def _pinned(citation, readable, by_text, old_text) -> Passage | None:
-    """The passage that still holds the citation's excerpt: one of its lines, else its old
-    passage's text unchanged at another place. None when neither holds it."""
+# An excerpt of at most about 40 words runs over a few passages at most (list items).
+MAX_SPAN = 20
+
+
+def _pinned(citation, readable, index, old_text) -> tuple[Passage, Passage] | None:
+    """The first and last passages that now hold the citation's excerpt: at its lines, else
+    from its old passage's text, unchanged at another place (the lines before it changed).
+    None when neither holds it."""
+    excerpt = citation.excerpt
     if citation.line_start is not None:
         covering = [p for p in readable if _overlaps(citation, p)]
         for passage in covering:
-            if contains(passage.text, citation.excerpt):
-                return passage
-        if covering and contains(" ".join(p.text for p in covering), citation.excerpt):
-            return covering[0]
-    same = by_text.get(old_text) if old_text else None
-    if same is not None and contains(same.text, citation.excerpt):
-        return same
+            if contains(passage.text, excerpt):
+                return passage, passage
+        start = spanning_start(covering, excerpt)
+        if start is not None:
+            return start, _span_end(covering, covering.index(start), excerpt)
+    at = index.get(old_text) if old_text else None
+    if at is not None:
+        end = _span_from(readable[at : at + MAX_SPAN], excerpt)
+        if end is not None:
+            return readable[at], end
     return None
+
+
+def _span_from(passages, excerpt: str) -> Passage | None:
+    """The last passage of the shortest run from the first that holds the excerpt, provided the
+    excerpt starts in the first (the run without it does not hold it); else None."""
+    for end in range(len(passages)):
+        if contains(" ".join(p.text for p in passages[: end + 1]), excerpt):
+            rest = " ".join(p.text for p in passages[1 : end + 1])
+            return passages[end] if end == 0 or not contains(rest, excerpt) else None
+    return None
+
+
+def _span_end(passages, start: int, excerpt: str) -> Passage:
+    """The last of the passages from `start` needed to hold the excerpt (which they hold)."""
+    for end in range(start, len(passages)):
+        if contains(" ".join(p.text for p in passages[start : end + 1]), excerpt):
+            return passages[end]
+    return passages[-1]
 
 
 def _overlaps(citation, passage) -> bool:

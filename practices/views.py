@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
 from gfmd.lib.data_version import cached
+from gfmd.lib.feeds import FeedLinkMixin, OldFeedAddress
 from gfmd.lib.history import public_changes
 from gfmd.lib.listing import FilteredListView
 from practices.facets import FACETS, session_label
@@ -12,7 +13,9 @@ from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
 
 
-class ThemeListView(ListView):
+class ThemeListView(FeedLinkMixin, ListView):
+    feed_url_name = "theme-feed"
+    query_parameters = ()
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
@@ -35,6 +38,7 @@ class ThemeListView(ListView):
 
 
 class ThemeDetailView(DetailView):
+    query_parameters = ()
     template_name = "practices/theme_detail.html"
 
     def get_queryset(self):
@@ -67,7 +71,8 @@ class PracticeListView(FilteredListView):
     year_range = ("start_year_min", "start_year_max")
 
 
-class PracticeDetailView(CitableMixin, DetailView):
+class PracticeDetailView(OldFeedAddress, CitableMixin, DetailView):
+    old_feed_url_name = "practice-feed"
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):

@@ -4,6 +4,7 @@ from django.views.generic import DetailView
 
 from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
+from gfmd.lib.feeds import OldFeedAddress
 from gfmd.lib.listing import FilteredListView
 from rcps.filters import RCPFilter
 from rcps.models import RCP
@@ -21,7 +22,8 @@ class RCPListView(FilteredListView):
         return RCP.objects.with_related()
 
 
-class RCPDetailView(CitableMixin, DetailView):
+class RCPDetailView(OldFeedAddress, CitableMixin, DetailView):
+    old_feed_url_name = "rcp-feed"
     template_name = "rcps/rcp_detail.html"
 
     def get_queryset(self):

@@ -53,7 +53,7 @@ class MeetingQuerySet(NaturalKeyQuerySet):
                 "participations",
                 queryset=Participation.objects.published()
                 .select_related("country", "organisation")
-                .prefetch_related("citations__document"),
+                .prefetch_related(citations_prefetch()),
             ),
             models.Prefetch(
                 "roundtables",

@@ -3,9 +3,11 @@
 from django.urls import path
 
 from roundtables import views
-from roundtables.feeds import RecommendationFeed
+from roundtables.feeds import MeetingFeed, RecommendationFeed
 
 urlpatterns = [
+    path("feeds/meetings/", MeetingFeed(), name="meeting-feed"),
+    path("feeds/recommendations/", RecommendationFeed(), name="recommendation-feed"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path(
@@ -18,7 +20,6 @@ urlpatterns = [
         name="horizontal-issue-detail",
     ),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
-    path("recommendations/feed/", RecommendationFeed(), name="recommendation-feed"),
     path("recommendations/", views.RecommendationListView.as_view(), name="recommendation-list"),
     path(
         "recommendations/<slug:slug>/",

@@ -5,12 +5,15 @@ from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
+from gfmd.lib.feeds import FeedLinkMixin, OldFeedAddress
 from gfmd.lib.listing import FilteredListView
 from roundtables.filters import RecommendationFilter
 from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundtable, Session, Topic
 
 
-class MeetingListView(ListView):
+class MeetingListView(FeedLinkMixin, ListView):
+    feed_url_name = "meeting-feed"
+    query_parameters = ()
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
@@ -39,6 +42,7 @@ class SessionDetailView(CitableMixin, DetailView):
 
 
 class HorizontalIssueDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/horizontalissue_detail.html"
 
     def get_queryset(self):
@@ -46,6 +50,7 @@ class HorizontalIssueDetailView(DetailView):
 
 
 class TopicDetailView(DetailView):
+    query_parameters = ()
     template_name = "roundtables/topic_detail.html"
 
     def get_queryset(self):
@@ -78,7 +83,8 @@ class RecommendationListView(FilteredListView):
         return Recommendation.objects.published().with_related()
 
 
-class RecommendationDetailView(CitableMixin, DetailView):
+class RecommendationDetailView(OldFeedAddress, CitableMixin, DetailView):
+    old_feed_url_name = "recommendation-feed"
     template_name = "roundtables/recommendation_detail.html"
 
     def get_queryset(self):

@@ -21,7 +21,7 @@ def examples() -> list[tuple[str, str]]:
         r"curl (?:-o \S+ )?(?:-H 'Accept: ([^']+)' )?'?(\S+?)'?(?:`|$)", SECTIONS, re.M
     ):
         found.append((url.removeprefix(ORIGIN), accept))
-    for path in re.findall(r"`(/(?:api/v1|practices|search)/[^`\s]*\?[^`\s]+)`", SECTIONS):
+    for path in re.findall(r"`(/(?:api/v1|practices|search|feeds)/[^`\s]*\?[^`\s]+)`", SECTIONS):
         found.append((path, ""))
     return found
 
@@ -30,7 +30,7 @@ def test_the_readme_has_the_journeys():
     paths = [path for path, _ in examples()]
     assert any("scope=bilateral&region=asia&format=csv" in p for p in paths)
     assert any(p.startswith("/api/v1/changes/?since=") for p in paths)
-    assert any(p.startswith("/practices/feed/?") for p in paths)
+    assert any(p.startswith("/feeds/practices/?") for p in paths)
     assert any(accept == "application/x-bibtex" for _, accept in examples())
 
 

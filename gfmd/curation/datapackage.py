@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from gfmd.lib import data_version
 from gfmd.lib.datapackage import Column, Table, field_column, write_package
-from gfmd.models import Citation, Country, Organisation, SourceDocument
+from gfmd.models import Citation, Country, Organisation, ReferencedDocument, SourceDocument
 from practices.models import Practice, Theme
 from rcps.models import RCP
+from roundtables.findings import FollowUp, ReportFinding
 from roundtables.models import (
     Actor,
     HorizontalIssue,
@@ -31,6 +32,8 @@ RESOURCES = (
     ("countries", Country, lambda: Country.objects.all()),
     ("organisations", Organisation, lambda: Organisation.objects.all()),
     ("sources", SourceDocument, lambda: SourceDocument.objects.all()),
+    ("referenced_documents", ReferencedDocument, lambda: ReferencedDocument.objects.all()),
+    ("report_findings", ReportFinding, lambda: ReportFinding.objects.all()),
     ("themes", Theme, lambda: Theme.objects.all()),
     ("meetings", Meeting, lambda: Meeting.objects.all()),
     ("roundtables", Roundtable, lambda: Roundtable.objects.all()),
@@ -40,6 +43,13 @@ RESOURCES = (
     ("actors", Actor, lambda: Actor.objects.all()),
     ("participations", Participation, lambda: Participation.objects.published()),
     ("recommendations", Recommendation, lambda: Recommendation.objects.published()),
+    (
+        "follow_ups",
+        FollowUp,
+        lambda: FollowUp.objects.filter(
+            recommendation__in=Recommendation.objects.published()
+        ).select_related("recommendation"),
+    ),
     ("practices", Practice, lambda: Practice.objects.published()),
     ("rcps", RCP, lambda: RCP.objects.all()),
 )
@@ -63,13 +73,35 @@ LICENCE = {
 }
 
 
+# Of the records without a slug: their key column, made from their natural key.
+KEY_COLUMNS = {
+    Participation: (
+        lambda p: p.key,
+        "Stable key: <session, roundtable or meeting slug>/<role>/<name slug>, or "
+        "<meeting slug>/<part slug>/<role>/<name slug> for a part of a meeting.",
+    ),
+    FollowUp: (
+        lambda f: f"{f.recommendation.slug}/{f.as_of.isoformat()}",
+        "Stable key: <recommendation slug>/<as_of>, its recommendation and the date of the "
+        "document that reports it.",
+    ),
+}
+
+
 def key_of(model) -> str:
     """The column that identifies a record of `model` in the package."""
     if model is Country:
         return "iso3"
-    if model is Participation:
+    if model in KEY_COLUMNS:
         return "key"
     return "slug"
+
+
+def record_key(model, record) -> str:
+    """The value of `key_of(model)` of `record`."""
+    if model in KEY_COLUMNS:
+        return KEY_COLUMNS[model][0](record)
+    return getattr(record, key_of(model))
 
 
 def _related_key(record, name: str, key: str):
@@ -81,17 +113,9 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
     """The table of `model` (its stored fields, foreign keys as the related record's key) and
     a link table for each of its many-to-many relations."""
     columns = []
-    if model is Participation:
-        columns.append(
-            Column(
-                "key",
-                "string",
-                lambda p: p.key,
-                "Stable key: <session, roundtable or meeting slug>/<role>/<name slug>, or "
-                "<meeting slug>/<part slug>/<role>/<name slug> for a part of a meeting.",
-                required=True,
-            )
-        )
+    if model in KEY_COLUMNS:
+        value, description = KEY_COLUMNS[model]
+        columns.append(Column("key", "string", value, description, required=True))
     relations = []
     for model_field in model._meta.concrete_fields:
         if model_field.name in SKIPPED or (model, model_field.name) in SKIPPED_OF:
@@ -177,7 +201,7 @@ def citation_table(exported: dict) -> Table:
     def rows():
         keys = {}
         for model, queryset in exported.items():
-            keys[model] = {r.pk: getattr(r, key_of(model)) for r in queryset()}
+            keys[model] = {r.pk: record_key(model, r) for r in queryset()}
         citations = Citation.objects.filter(content_type__in=list(types)).select_related(
             "document", "passage"
         )
@@ -244,8 +268,9 @@ def export_datapackage(directory: Path) -> Path:
         "name": "gfmd-practices",
         "title": "GFMD Practices: the knowledge base of the Global Forum on Migration and "
         "Development's first meeting and related UN documents",
-        "description": "Meetings, roundtables, sessions, participations, recommendations, good "
-        "practices and RCP profiles, each cited to the lines of its source document.",
+        "description": "Meetings, roundtables, sessions, participations, recommendations and "
+        "their follow-up, good practices, RCP profiles, the findings of reports and the "
+        "documents the sources name, each cited to the lines of its source document.",
         "version": str(version or 0),
         "data_version": version,
         "created": timezone.now().isoformat(),

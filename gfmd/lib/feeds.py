@@ -1,12 +1,16 @@
-"""Atom feeds of new and changed records (Django's syndication framework): one for each filtered
-list page, taking the page's own filters, and one for the search. A record's dates come from its
-edit history: first recorded (published) and last changed (updated)."""
+"""Atom feeds of new and changed records (Django's syndication framework): one for each list
+page, taking the page's own filters, and one for the search. A record's dates come from its edit
+history: first recorded (published) and last changed (updated).
+
+Feeds live under `/feeds/<list>/`, apart from the records' own addresses, so no record's slug can
+be taken by a feed. A list's feed used to be at `<list>/feed/`; `OldFeedAddress` still leads
+there from that address, unless a record's slug is `feed`, whose page it then is."""
 
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Min, OuterRef, Subquery
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
@@ -78,23 +82,14 @@ class RecordFeed(Feed):
         return getattr(item, "last_changed", None) or getattr(item, "first_recorded", None)
 
 
-class ListFeed(RecordFeed):
-    """The newest changed records of a FilteredListView's list, with the same filters."""
+class PageFeed(RecordFeed):
+    """The newest changed records of a list page: `records()` says which."""
 
-    list_view_class = None  # a gfmd.lib.listing.FilteredListView
     page_url_name = ""  # the list page's URL name
     title_text = ""
 
-    def check(self, request):
-        filterset_class = every_value_checked(self.list_view_class.filterset_class)
-        data = request.GET.copy()
-        for name in NOT_FILTERS:
-            data.pop(name, None)
-        self.filterset = filterset_class(
-            data or None, queryset=self.list_view_class().base_queryset()
-        )
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            raise ValueError(error_message(self.filterset.errors))
+    def records(self):
+        raise NotImplementedError
 
     def page_url(self) -> str:
         query = self.request.GET.urlencode()
@@ -112,5 +107,76 @@ class ListFeed(RecordFeed):
         }
 
     def items(self):
-        queryset = with_history_dates(self.filterset.qs)
+        queryset = with_history_dates(self.records())
         return queryset.order_by("-last_changed", "pk")[:LIMIT]
+
+
+class ListFeed(PageFeed):
+    """The newest changed records of a FilteredListView's list, with the same filters."""
+
+    list_view_class = None  # a gfmd.lib.listing.FilteredListView
+
+    def check(self, request):
+        filterset_class = every_value_checked(self.list_view_class.filterset_class)
+        data = request.GET.copy()
+        for name in NOT_FILTERS:
+            data.pop(name, None)
+        self.filterset = filterset_class(
+            data or None, queryset=self.list_view_class().base_queryset()
+        )
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            raise ValueError(error_message(self.filterset.errors))
+
+    def records(self):
+        return self.filterset.qs
+
+
+def feed_url(request, url_name: str) -> str:
+    """The address of a list's feed with the filters of this request to its page (not its page
+    number or sort, which do not change what the feed holds)."""
+    params = request.GET.copy()
+    for name in NOT_FILTERS:
+        params.pop(name, None)
+    query = params.urlencode()
+    return reverse(url_name) + (f"?{query}" if query else "")
+
+
+class FeedLinkMixin:
+    """Of a list page: its page advertises its feed (`feed_url` in the context, which
+    templates/base.html links with rel="alternate")."""
+
+    feed_url_name = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["feed_url"] = feed_url(self.request, self.feed_url_name)
+        return context
+
+
+class OldFeedAddress:
+    """Of a DetailView by slug: `<list>/feed/`, where the list's feed used to be, leads to the
+    feed (`/feeds/<list>/`, with the same query) unless a record's slug is `feed`."""
+
+    old_feed_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if kwargs.get(self.slug_url_kwarg) != "feed":
+                raise
+            return redirect_to_feed(request, self.old_feed_url_name)
+
+
+def redirect_to_feed(request, url_name: str):
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(reverse(url_name) + (f"?{query}" if query else ""))
+
+
+def old_feed_view(url_name: str):
+    """A view answering an old feed address that no record's page can have (`/search/feed/`)."""
+
+    def view(request):
+        return redirect_to_feed(request, url_name)
+
+    return view

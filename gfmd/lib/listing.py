@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
 from gfmd.lib.facets import cached_facet_fields, cached_facets
+from gfmd.lib.feeds import feed_url
 from gfmd.lib.filters import error_message, every_value_checked
 
 
@@ -20,6 +21,40 @@ from gfmd.lib.filters import error_message, every_value_checked
 class Chip:
     label: str
     remove_url: str
+
+
+class _NamesRead(dict):
+    """An empty query that notes each name read from it, the way a form's widgets read them."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def get(self, key, default=None):
+        self.names.add(key)
+        return default
+
+    def getlist(self, key, default=None):
+        self.names.add(key)
+        return [] if default is None else default
+
+    def __contains__(self, key):
+        self.names.add(key)
+        return False
+
+    def __bool__(self):
+        return True  # a FilterSet takes an empty query for none (`data or {}`)
+
+
+@functools.cache
+def form_parameters(filterset_class) -> frozenset[str]:
+    """The query parameters a FilterSet's form reads: each filter's name, or its suffixed names
+    for a range (`year_min`, `year_max`). Read without the database."""
+    data = _NamesRead()
+    form = filterset_class(data, queryset=filterset_class._meta.model._default_manager.none()).form
+    for bound_field in form:
+        bound_field.data  # noqa: B018 - reading it is what notes the names
+    return frozenset(data.names)
 
 
 class FilteredListView(ListView):
@@ -44,6 +79,12 @@ class FilteredListView(ListView):
 
     def base_queryset(self):
         raise NotImplementedError
+
+    @classmethod
+    def query_parameters(cls) -> frozenset[str]:
+        """The query parameters the list answers to (the page cache keys on these alone): its
+        filters' and the page number. Any other is ignored, and left out of page links' meaning."""
+        return form_parameters(cls.filterset_class) | {cls.page_kwarg}
 
     def get_queryset(self):
         base = self.base_queryset()
@@ -94,10 +135,7 @@ class FilteredListView(ListView):
             year_range=[self.filterset.form[name] for name in self.year_range],
         )
         if self.feed_url_name:
-            filters = params.copy()
-            filters.pop("ordering", None)
-            query = filters.urlencode()
-            context["feed_url"] = reverse(self.feed_url_name) + (f"?{query}" if query else "")
+            context["feed_url"] = feed_url(self.request, self.feed_url_name)
         if self.facet_table and not self.filter_error:
             context["facets"] = self.facets()
             context["facet_fields"] = cached_facet_fields(

@@ -15,11 +15,15 @@ many spellings of one preference (`fr-FR,fr;q=0.9`, `fr`) share one entry. Respo
 signed-in users (any cookie but the language one), the admin and anything that sets a cookie are
 never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
 
-Parameters that cannot change the answer (campaign tags such as `utm_source`, `fbclid`) are left
-out of the key, and the others are put in order, so `?b=1&a=2&utm_source=x` and `?a=2&b=1` are
-one entry, not a new one per link a visitor follows. A response over `GFMD_PAGE_CACHE_MAX_BYTES`
-(256 KiB by default) is served but not stored. If the cache is away or full, pages are served
-uncached (gfmd.lib.resilient_cache).
+Only the parameters the view reads are in the key, in order: a page view says which those are
+in `query_parameters` (names, or a class method giving them: a filtered list's are its
+FilterSet's and `page`), so
+`?foo=1`, `?foo=2` and the bare URL are one entry and a link with any tag appended makes no new
+one. A view that says nothing is keyed on all its parameters but campaign tags (`utm_*`,
+`fbclid`, ...); the API's endpoints are, since they answer an unknown parameter with a 400,
+which is never stored. A response over `GFMD_PAGE_CACHE_MAX_BYTES` (256 KiB by default) is
+served but not stored. If the cache is away or full, pages are served uncached
+(gfmd.lib.resilient_cache).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_cache_key, get_conditional_response, learn_cache_key
 
@@ -48,20 +53,40 @@ def max_bytes() -> int:
     return int(getattr(settings, "GFMD_PAGE_CACHE_MAX_BYTES", MAX_BYTES))
 
 
-def normalised_query(query_string: str) -> str:
-    """The query string as far as the answer depends on it: ignored parameters dropped, the
-    others sorted by name (the values of one name keep their order)."""
+def normalised_query(query_string: str, accepted: frozenset[str] | None = None) -> str:
+    """The query string as far as the answer depends on it: only the `accepted` names (when
+    known), never campaign tags, sorted by name (the values of one name keep their order)."""
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not k.startswith(IGNORED_PARAMETERS)]
+    kept = [
+        (k, v)
+        for k, v in pairs
+        if not k.startswith(IGNORED_PARAMETERS) and (accepted is None or k in accepted)
+    ]
     kept.sort(key=lambda pair: pair[0])
     return urlencode(kept)
+
+
+def accepted_parameters(request) -> frozenset[str] | None:
+    """The names of the query parameters that the view of `request.path` reads, from its class's
+    `query_parameters()`; None when it does not say (or the path is no view's)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "view_class", None)
+    declared = getattr(view_class, "query_parameters", None)
+    if declared is None:
+        return None
+    return frozenset(declared() if callable(declared) else declared)
 
 
 def keyed(request, language: str):
     """`request`, as the cache key sees it: its query string normalised, and its language
     preference (cookie and Accept-Language) replaced by the language it is answered in."""
+    query = request.META.get("QUERY_STRING", "")
+    normal = normalised_query(query, accepted_parameters(request)) if query else query
     view = copy.copy(request)
-    meta = {**request.META, "QUERY_STRING": normalised_query(request.META.get("QUERY_STRING", ""))}
+    meta = {**request.META, "QUERY_STRING": normal}
     meta.pop("HTTP_COOKIE", None)
     meta["HTTP_ACCEPT_LANGUAGE"] = language
     view.META = meta
@@ -95,8 +120,9 @@ class PageCacheMiddleware:
         language = i18n.request_language(request)
         # Django's key also holds the active language: make it this request's, not the one the
         # thread last served.
+        as_keyed = keyed(request, language)
         with translation.override(language):
-            key = get_cache_key(keyed(request, language), prefix, "GET", cache=cache)
+            key = get_cache_key(as_keyed, prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)
             if cached is not None:
@@ -106,9 +132,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self.storable(response):
             with translation.override(language):
-                key = learn_cache_key(
-                    keyed(request, language), response, TIMEOUT, prefix, cache=cache
-                )
+                key = learn_cache_key(as_keyed, response, TIMEOUT, prefix, cache=cache)
             # Stored without the marker: each answer says itself whether it was a hit.
             cache.set(key, response, TIMEOUT)
             response[HIT_HEADER] = "miss"

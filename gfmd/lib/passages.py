@@ -16,7 +16,11 @@ Headings are single-line blocks that look like the documents' headings:
 - `Session 1.1 – ...` and `Theme 2 – ...` of a roundtable report, and dash-led sub-headings
   (`– Panel discussion`) below them;
 - short lines in capitals (`EXECUTIVE SUMMARY`), level 1; one that repeats the heading it is
-  under is a running head of the printed page, kept as page furniture.
+  under is a running head of the printed page, kept as page furniture; one printed above a
+  block of capitals lines is a signatory's name above their office, a paragraph.
+
+A dash-led line that ends with a dash (`– First meeting –`, a line of a title page) or a colon
+(a list's lead-in) is not a heading.
 
 A UN document's numbered paragraphs (`1. The High-level Dialogue ...`) keep their numbers. Every
 passage has an anchor, stable for the same text: `p-<number>` for a numbered paragraph whose
@@ -93,7 +97,13 @@ def heading_level(line: str, markdown: bool = False) -> int:
         return 2
     if _SHORT_NUMBERED.match(bare) and len(bare) <= 100 and not bare.endswith(":"):
         return 3
-    if line.lstrip().startswith("–") and _DASH_SUB.match(line.strip()) and len(bare) <= 80:
+    if (
+        line.lstrip().startswith("–")
+        and _DASH_SUB.match(line.strip())
+        and len(bare) <= 80
+        and not bare.endswith(("–", ":"))
+    ):
+        # not a line of a title block ("– First meeting –") or a list's lead-in ("This implies :")
         return 6
     letters = [ch for ch in bare if ch.isalpha()]
     if len(letters) >= 4 and bare.isupper() and len(bare) <= 100 and not _DIGIT.search(bare):
@@ -188,6 +198,19 @@ def _continues(previous: Passage, passage: Passage, lines: list[str]) -> bool:
     return all(not line.strip() for line in between)
 
 
+def _signature(passage: Passage, following: list[Passage]) -> bool:
+    """A name in capitals above the signatory's office, itself in capitals over several lines
+    ("PETER SUTHERLAND" / "SPECIAL REPRESENTATIVE / OF THE SECRETARY GENERAL ..."): the end of a
+    foreword or a letter, not a heading."""
+    if not following or not plain(passage.text).isupper() or _ROMAN.match(plain(passage.text)):
+        return False
+    office = following[0].lines
+    # not a table of contents (tabs, page numbers) nor an emphasised title ("**SPEECH BY ...**")
+    return len(office) >= 2 and all(
+        plain(line).isupper() and not re.search(r"[\t*\d]", line) for line in office
+    )
+
+
 def _classify(passages: list[Passage], *, markdown: bool) -> None:
     stack: list[tuple[int, str]] = []
     numbers: dict[str, int] = {}
@@ -201,6 +224,8 @@ def _classify(passages: list[Passage], *, markdown: bool) -> None:
         elif len(passage.lines) == 2 and _SECTION.match(passage.lines[0]):
             # a numbered section title printed on two lines
             level = heading_level(" ".join(passage.lines))
+        if level == 1 and _signature(passage, passages[position:]):
+            level = 0
         if level == 3 and not _SECTION.match(plain(passage.text)):
             # A short numbered line is a title only in sequence (1., 2., 3.): otherwise it is an
             # item of a numbered list ("2. That the Forum be invited to consider").

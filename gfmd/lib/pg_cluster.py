@@ -6,7 +6,9 @@ trust local connections: never point one at data that matters.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -17,30 +19,53 @@ HOST = "127.0.0.1"
 BIN_DIRS = [Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin")]
 
 
+def _pgserver_bin() -> list[Path]:
+    """The server programs pgserver (the embedded database of development) ships."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        return []
+    return [Path(spec.origin).parent / "pginstall" / "bin"]
+
+
 def bin_dir() -> Path | None:
-    """The folder of initdb and pg_basebackup: GFMD_PG_BIN, else a packaged PostgreSQL's."""
+    """The folder of initdb and pg_basebackup: GFMD_PG_BIN, else a packaged PostgreSQL's, else
+    the one inside pgserver (installed with the project, so a fresh machine has one too)."""
     explicit = os.environ.get("GFMD_PG_BIN")
-    candidates = [Path(explicit)] if explicit else BIN_DIRS
+    candidates = [Path(explicit)] if explicit else [*BIN_DIRS, *_pgserver_bin()]
     return next((d for d in candidates if (d / "pg_basebackup").exists()), None)
+
+
+def _server_user() -> str:
+    """As root, the servers run as `postgres`, or as pgserver's own user where there is no
+    `postgres` (PostgreSQL refuses to run as root)."""
+    try:
+        pwd.getpwnam("postgres")
+        return "postgres"
+    except KeyError:
+        from pgserver.utils import ensure_user_exists
+
+        ensure_user_exists("pgserver")
+        return "pgserver"
 
 
 class PostgresPair:
     """A primary on `primary_port` and a hot standby of it on `replica_port`, in a temporary
-    folder removed by `stop()`. As root, the servers run as the `postgres` user."""
+    folder removed by `stop()`. As root, the servers run as the `postgres` user (see
+    `_server_user`)."""
 
     def __init__(self, primary_port: int, replica_port: int, bin_path: Path):
         self.bin = bin_path
         self.primary_port, self.replica_port = primary_port, replica_port
         self.root = Path(tempfile.mkdtemp(prefix="gfmd-pg-"))
         self.primary_dir, self.replica_dir = self.root / "primary", self.root / "replica"
-        self.as_root = os.geteuid() == 0
-        if self.as_root:
-            shutil.chown(self.root, "postgres", "postgres")
+        self.user = _server_user() if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.root, self.user, self.user)
 
     def _run(self, *args: str, timeout: float = 120) -> str:
         command = [str(self.bin / args[0]), *args[1:]]
-        if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
+        if self.user:
+            command = ["runuser", "-u", self.user, "--", *command]
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if result.returncode:
             raise RuntimeError(f"{args[0]} failed: {result.stderr.strip()[-1500:]}")
@@ -99,16 +124,53 @@ class PostgresPair:
                     pass
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def wait_replayed(self, primary, replica, timeout: float = 30) -> None:
+    # The conditions below are polled until they hold (every 20 ms, up to `timeout`): what the
+    # test relies on is the condition, never a length of time.
+
+    def wait_replayed(self, primary, replica, timeout: float = 60) -> None:
         """Until the replica has replayed everything the primary has written so far (two open
         psycopg connections, autocommit)."""
-        target = primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            behind = replica.execute(
-                "SELECT pg_wal_lsn_diff(%s, pg_last_wal_replay_lsn()) > 0", [target]
-            ).fetchone()[0]
-            if not behind:
-                return
-            time.sleep(0.05)
-        raise TimeoutError("the replica did not catch up")
+        target = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+        wait_until(
+            lambda: replica.execute(
+                "SELECT pg_wal_lsn_diff(%s, pg_last_wal_replay_lsn()) <= 0", [target]
+            ).fetchone()[0],
+            timeout,
+            "the replica did not replay the primary's WAL",
+        )
+
+    def wait_received(self, primary, replica, timeout: float = 60) -> None:
+        """Until the replica has received (not necessarily replayed) all the primary's WAL."""
+        target = primary.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+        wait_until(
+            lambda: replica.execute(
+                "SELECT pg_wal_lsn_diff(%s, pg_last_wal_receive_lsn()) <= 0", [target]
+            ).fetchone()[0],
+            timeout,
+            "the replica did not receive the primary's WAL",
+        )
+
+    def pause_replay(self, replica, timeout: float = 60) -> None:
+        """Stops replay on the standby: pg_wal_replay_pause() only asks for it, so this waits
+        until the standby says it has paused; from then on nothing more is replayed."""
+        replica.execute("SELECT pg_wal_replay_pause()")
+        wait_until(
+            lambda: (
+                replica.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0] == "paused"
+            ),
+            timeout,
+            "the replica did not pause its replay",
+        )
+
+    def resume_replay(self, replica) -> None:
+        replica.execute("SELECT pg_wal_replay_resume()")
+
+
+def wait_until(condition, timeout: float, failure: str) -> None:
+    """Polls `condition` (every 20 ms) until it is true; TimeoutError naming `failure` after
+    `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{failure} within {timeout:.0f} s")
+        time.sleep(0.02)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
@@ -23,21 +24,21 @@ from gfmd.lib.textfold import contains
 
 class SourceDocumentQuerySet(NaturalKeyQuerySet):
     def with_citation_count(self):
-        # Django drops Meta.ordering from a query with GROUP BY: the order is given again.
-        return self.annotate(citation_count=models.Count("citations")).order_by(
-            *self.model._meta.ordering
-        )
+        """The citations a visitor sees, counted in a subquery."""
+        citations = Citation.objects.public().filter(document=models.OuterRef("pk"))
+        return self.annotate(citation_count=_count(citations))
 
     def with_coverage(self):
         """Citations, passages (headings and page furniture left out) and passages cited, each
-        counted in a subquery of its own, so that no count multiplies another."""
+        counted in a subquery of its own, so that no count multiplies another. Only the citations
+        a visitor sees count (`CitationQuerySet.public`)."""
         passages = Passage.objects.filter(document=models.OuterRef("pk")).exclude(
             kind=PassageKind.FURNITURE
         )
         cited = passages.filter(
-            models.Exists(Citation.objects.filter(passage=models.OuterRef("pk")))
+            models.Exists(Citation.objects.public().filter(passage=models.OuterRef("pk")))
         )
-        citations = Citation.objects.filter(document=models.OuterRef("pk"))
+        citations = Citation.objects.public().filter(document=models.OuterRef("pk"))
         return self.annotate(
             citation_count=_count(citations),
             passage_count=_count(passages),
@@ -49,11 +50,12 @@ class SourceDocumentQuerySet(NaturalKeyQuerySet):
         return self.with_coverage().prefetch_related(
             "findings__themes",
             models.Prefetch(
-                "findings__citations", queryset=Citation.objects.select_related("document")
+                "findings__citations",
+                queryset=Citation.objects.select_related("document", "passage"),
             ),
             models.Prefetch(
                 "referenced_documents__citations",
-                queryset=Citation.objects.select_related("document"),
+                queryset=Citation.objects.select_related("document", "passage"),
             ),
         )
 
@@ -260,6 +262,33 @@ class Passage(models.Model):
         return f"lines {self.line_start}-{self.line_end}"
 
 
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """The citations a visitor may see: of records a visitor sees. A record whose queryset
+        has `published()` (a practice in draft or in review, generated test data) is seen only
+        when published; the others (meetings, sessions, RCPs...) always. One condition with a
+        subquery per such kind, so the list still costs one query."""
+        visible = Q()
+        hidden_kinds = []
+        for model in citing_models():
+            queryset = model._default_manager.all()
+            if not hasattr(queryset, "published"):
+                continue
+            content_type = ContentType.objects.get_for_model(model)
+            hidden_kinds.append(content_type.pk)
+            visible |= Q(content_type=content_type, object_id__in=queryset.published().values("pk"))
+        return self.filter(visible | ~Q(content_type__in=hidden_kinds))
+
+
+def citing_models() -> list[type[models.Model]]:
+    """The models that carry citations (a generic relation to Citation)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(getattr(f, "related_model", None) is Citation for f in model._meta.private_fields)
+    ]
+
+
 class Citation(models.Model):
     """Where a record comes from: a passage of a document, and a short verbatim excerpt of it.
 
@@ -303,6 +332,8 @@ class Citation(models.Model):
         help_text="Set when a new version of the document no longer holds the excerpt.",
     )
     history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["content_type", "object_id", "order", "line_start"]
@@ -391,8 +422,8 @@ class Citation(models.Model):
         if not self.excerpt.strip():
             return  # the field's own check says the excerpt is required
         holding = [p for p in covering if contains(p.text, self.excerpt)]
-        spanning = covering if contains(" ".join(p.text for p in covering), self.excerpt) else []
-        if not holding and not spanning:
+        start = spanning_start(covering, self.excerpt)
+        if not holding and start is None:
             shown = self.passage if self.passage_id else (covering[0] if covering else None)
             text = shown.text if shown else ""
             where = shown.place if shown else self.lines
@@ -403,10 +434,20 @@ class Citation(models.Model):
                 }
             )
         if not self.passage_id:
-            self.passage = holding[0] if holding else spanning[0]
+            self.passage = holding[0] if holding else start
         if not self.locator:
             self.locator = self.passage.section[:300]
         self.problem = ""
+
+
+def spanning_start(covering: list[Passage], excerpt: str) -> Passage | None:
+    """Of an excerpt that runs over several passages (a list, a page break), the passage it
+    starts in: the last of `covering` from which the text still holds the whole excerpt. None
+    when the passages together do not hold it."""
+    for i in range(len(covering) - 1, -1, -1):
+        if contains(" ".join(p.text for p in covering[i:]), excerpt):
+            return covering[i]
+    return None
 
 
 def citations_prefetch(lookup: str = "citations") -> models.Prefetch:

@@ -1,14 +1,31 @@
 """The change log, `/api/v1/changes/`: what was created, updated or deleted, when, and in which
 data version, newest first, read from the edit history (django-simple-history's tables), so that
-a client can sync incrementally with `since`."""
+a client can sync incrementally with `since`.
+
+For a client, a record is what the public sees: a practice taken out of publication (back to
+draft or review) is a deletion, and one published again is created anew; the edits of a draft
+are not listed. So a client that applies every change in order holds exactly the public records.
+Of each historical row, the query knows whether the record was public after it (`is_public`)
+and whether it was public after the row before it (`was_public`)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.db.models import CharField, F, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
@@ -104,40 +121,115 @@ class ChangesForm(EveryValueCheckedForm):
     )
 
 
-def changes(since=None, kinds=None):
-    """Every public change, newest first, as rows of (kind, key, action, at, data_version,
-    record_version): one query for all kinds."""
-    parts = []
-    for kind, model, key, _, public in KINDS:
-        if kinds and kind not in kinds:
-            continue
-        history = model.history.model.objects.all()
-        history = history.filter(published_filter() if public is None else public)
-        if isinstance(since, int):
-            history = history.filter(
-                history_txid__in=RawSQL(
-                    "SELECT txid FROM gfmd_dataversioncommit WHERE version > %s", [since]
-                )
-            )
-        elif since is not None:
-            history = history.filter(history_date__gt=since)
-        parts.append(
-            history.annotate(
-                change_kind=Value(kind, output_field=CharField()),
-                change_key=key,
-                data_version=RawSQL(DATA_VERSION, []),
-            ).values(
-                "change_kind",
-                "change_key",
-                "history_type",
-                "history_date",
-                "data_version",
-                "version",
-                "history_id",
+def _before(history_model, expression, output_field):
+    """Of each historical row, `expression` on the row before it of the same record; None for
+    its first row and after a deletion."""
+    rows = (
+        history_model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .annotate(
+            value=Case(
+                When(history_type="-", then=Value(None)),
+                default=expression,
+                output_field=output_field,
             )
         )
+        .values("value")[:1]
+    )
+    return Subquery(rows, output_field=output_field)
+
+
+COLUMNS = (
+    "change_kind",
+    "change_key",
+    "change_type",
+    "is_public",
+    "was_public",
+    "renamed",
+    "data_version",
+    "history_date",
+    "version",
+    "history_id",
+)
+
+
+def _kind_changes(kind, model, key, public, since):
+    """The rows of one kind: each historical row of a record public after it or before it,
+    and a deletion of the old key of each record whose key changed while public."""
+    history_model = model.history.model
+    boolean = BooleanField()
+    condition = published_filter() if public is None else public
+    public_now = ExpressionWrapper(condition, output_field=boolean) if condition else Value(True)
+    history = history_model.objects.all()
+    if isinstance(since, int):
+        history = history.filter(
+            history_txid__in=RawSQL(
+                "SELECT txid FROM gfmd_dataversioncommit WHERE version > %s", [since]
+            )
+        )
+    elif since is not None:
+        history = history.filter(history_date__gt=since)
+    history = history.alias(
+        row_key=key,
+        row_public=public_now,
+        key_before=_before(history_model, key, CharField()),
+        public_before=_before(history_model, public_now, boolean),
+    )
+    common = {
+        "change_kind": Value(kind, output_field=CharField()),
+        "data_version": RawSQL(DATA_VERSION, []),
+    }
+    rows = history.filter(Q(row_public=True) | Q(public_before=True)).annotate(
+        change_kind=common["change_kind"],
+        change_key=F("row_key"),
+        change_type=F("history_type"),
+        is_public=F("row_public"),
+        was_public=F("public_before"),
+        renamed=ExpressionWrapper(
+            Q(key_before__isnull=False) & ~Q(key_before=F("row_key")), output_field=boolean
+        ),
+        data_version=common["data_version"],
+    )
+    old_keys = (
+        history.filter(public_before=True, key_before__isnull=False)
+        .exclude(key_before=F("row_key"))
+        .annotate(
+            change_kind=common["change_kind"],
+            change_key=F("key_before"),
+            change_type=Value("-", output_field=CharField()),
+            is_public=Value(False, output_field=boolean),
+            was_public=Value(True, output_field=boolean),
+            renamed=Value(True, output_field=boolean),
+            data_version=common["data_version"],
+        )
+    )
+    return [rows.values(*COLUMNS), old_keys.values(*COLUMNS)]
+
+
+def changes(since=None, kinds=None):
+    """Every public change, newest first, as rows of `COLUMNS`: one query for all kinds.
+
+    A record's key may change (a practice's slug, a participant's name): the change log then
+    lists the old key as deleted and the new one as created, in the same data version."""
+    parts = []
+    for kind, model, key, _, public in KINDS:
+        if not kinds or kind in kinds:
+            parts += _kind_changes(kind, model, key, public, since)
     first, *rest = parts
-    return first.union(*rest, all=True).order_by("-history_date", "change_kind", "-history_id")
+    return first.union(*rest, all=True).order_by(
+        "-history_date", "change_kind", "-history_id", "change_key"
+    )
+
+
+def change_action(row) -> str:
+    """What a historical row is to a client that sees only public records: leaving the public
+    set is a deletion; entering it (after a row that was not public, or under a new key), a
+    creation."""
+    if row["change_type"] == "-" or not row["is_public"]:
+        return "deleted"
+    if row["was_public"] is False or row["renamed"]:
+        return "created"
+    return ACTIONS[row["change_type"]]
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -160,8 +252,16 @@ class ChangeSerializer(serializers.Serializer):
             key = participation_key(parent, part, role, name)
         return key
 
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=list(ACTIONS.values()),
+            help_text="For a client that sees only public records: a record taken out of "
+            "publication is deleted, one published again created, and a changed key is the old "
+            "key deleted and the new one created.",
+        )
+    )
     def get_action(self, row) -> str:
-        return ACTIONS[row["history_type"]]
+        return change_action(row)
 
     def get_url(self, row) -> str:
         key = self.get_key(row)

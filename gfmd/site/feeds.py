@@ -1,14 +1,17 @@
-"""The Atom feed of a search: the best hits of each kind, with their dates from the edit
-history, for a reader to follow a query."""
+"""Atom feeds of the pages that combine the apps: a search (the best hits of each kind, with
+their dates from the edit history, for a reader to follow a query) and the lists of countries,
+organisations and source documents."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from gfmd.lib.feeds import RecordFeed, history_dates
+from gfmd.lib.feeds import PageFeed, RecordFeed, history_dates
 from gfmd.lib.filters import error_message
+from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import SearchForm, search_all
+from gfmd.site.views import listed_countries, lists_every_state
 
 
 class SearchFeed(RecordFeed):
@@ -44,3 +47,36 @@ class SearchFeed(RecordFeed):
 
     def item_description(self, item):
         return (item.snippet or "").replace("<mark>", "").replace("</mark>", "")
+
+
+class CountryFeed(PageFeed):
+    """The countries the list shows: those the knowledge base mentions, or with `all=1` every
+    state."""
+
+    page_url_name = "country-list"
+    title_text = "Countries"
+
+    def check(self, request):
+        self.every_state = lists_every_state(request.GET)
+
+    def records(self):
+        return Country.objects.all() if self.every_state else listed_countries()
+
+    def item_description(self, item):
+        return ", ".join(p for p in (item.get_region_display(), item.subregion) if p)
+
+
+class OrganisationFeed(PageFeed):
+    page_url_name = "organisation-list"
+    title_text = "Organisations"
+
+    def records(self):
+        return Organisation.objects.all()
+
+
+class SourceFeed(PageFeed):
+    page_url_name = "source-list"
+    title_text = "Source documents"
+
+    def records(self):
+        return SourceDocument.objects.all()

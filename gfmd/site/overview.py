@@ -52,6 +52,7 @@ def overview_map(request):
 
 
 class OverviewView(TemplateView):
+    query_parameters = ()
     template_name = "gfmd/overview.html"
 
     def get_context_data(self, **kwargs):

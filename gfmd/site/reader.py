@@ -49,7 +49,9 @@ class SourceReaderView(TemplateView):
             context["error"] = error_message(form.errors)
             return self.render_to_response(context, status=400)
         rows = (
-            document.citations.values("content_type__app_label", "content_type__model")
+            Citation.objects.public()
+            .filter(document=document)
+            .values("content_type__app_label", "content_type__model")
             .annotate(n=Count("id"), records=Count("object_id", distinct=True))
             .order_by("-n")
         )
@@ -76,7 +78,7 @@ class SourceReaderView(TemplateView):
             page.object_list.prefetch_related(
                 Prefetch(
                     "citations",
-                    queryset=Citation.objects.order_by("content_type_id", "object_id"),
+                    queryset=Citation.objects.public().order_by("content_type_id", "object_id"),
                 )
             )
         )

@@ -23,7 +23,7 @@ from gfmd.lib.api.pagination import Pagination
 from gfmd.lib.api.refs import LinkField, WebLinkField
 from gfmd.lib.api.viewsets import CuratedViewSet, KeyRelatedField, ReadOnlyViewSet
 from gfmd.models import Citation, Passage, SourceDocument
-from gfmd.models.sources import DOCUMENT_DESCRIPTION_FIELDS
+from gfmd.models.sources import DOCUMENT_DESCRIPTION_FIELDS, citing_models
 from gfmd.texts import IngestError, document_ingest, max_bytes
 
 
@@ -172,15 +172,7 @@ class SourceViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
 def citable_content_types():
     """The kinds of record that carry citations (a `citations` generic relation)."""
-    return [
-        ct
-        for ct in ContentType.objects.all()
-        if ct.model_class() is not None
-        and any(
-            getattr(f, "related_model", None) is Citation
-            for f in ct.model_class()._meta.private_fields
-        )
-    ]
+    return list(ContentType.objects.get_for_models(*citing_models()).values())
 
 
 class CitationFilter(django_filters.FilterSet):
@@ -294,8 +286,9 @@ class CitationResourceWriteSerializer(serializers.ModelSerializer):
 
 
 class CitationViewSet(CuratedViewSet):
-    """Every citation: the record it supports, the passage it quotes and the words quoted.
-    Staff write them; the excerpt must stand in the passage (or the passages of the lines)."""
+    """Every citation of a published record: the record it supports, the passage it quotes and
+    the words quoted. Staff also see those of drafts, records in review and generated test data,
+    and write them; the excerpt must stand in the passage (or the passages of the lines)."""
 
     filterset_class = CitationFilter
     list_serializer_class = CitationResourceSerializer
@@ -304,7 +297,10 @@ class CitationViewSet(CuratedViewSet):
     lookup_value_regex = "[0-9]+"
 
     def list_queryset(self):
-        return Citation.objects.select_related("document", "passage", "content_type").order_by("pk")
+        citations = Citation.objects.select_related("document", "passage", "content_type")
+        if not self.for_staff():
+            citations = citations.public()
+        return citations.order_by("pk")
 
     def _respond(self, serializer, code):
         citation = self.list_queryset().get(pk=serializer.instance.pk)

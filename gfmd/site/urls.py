@@ -2,14 +2,20 @@
 
 from django.urls import path
 
+from gfmd.lib.feeds import old_feed_view
 from gfmd.site import reader, views
-from gfmd.site.feeds import SearchFeed
+from gfmd.site.feeds import CountryFeed, OrganisationFeed, SearchFeed, SourceFeed
 from gfmd.site.overview import OverviewView, overview_map
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("search/feed/", SearchFeed(), name="search-feed"),
+    path("feeds/search/", SearchFeed(), name="search-feed"),
+    # where the search's feed used to be
+    path("search/feed/", old_feed_view("search-feed")),
+    path("feeds/countries/", CountryFeed(), name="country-feed"),
+    path("feeds/organisations/", OrganisationFeed(), name="organisation-feed"),
+    path("feeds/sources/", SourceFeed(), name="source-feed"),
     path("overview/", OverviewView.as_view(), name="overview"),
     path("overview/map.svg", overview_map, name="overview-map"),
     path("countries/", views.CountryListView.as_view(), name="country-list"),

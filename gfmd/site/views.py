@@ -10,13 +10,13 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
 from gfmd.citing import CitableMixin, render_citable
 from gfmd.lib.data_version import cached
+from gfmd.lib.feeds import FeedLinkMixin, feed_url
 from gfmd.lib.filters import error_message
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
@@ -27,6 +27,7 @@ from roundtables.models import Meeting, Recommendation, Session
 
 
 class HomeView(TemplateView):
+    query_parameters = ()
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -68,6 +69,7 @@ def home_summary() -> dict:
 
 class SearchView(TemplateView):
     template_name = "search.html"
+    query_parameters = tuple(SearchPageForm.base_fields)
 
     def get(self, request, *args, **kwargs):
         form = SearchPageForm(request.GET, require_query=False)
@@ -95,31 +97,53 @@ class SearchView(TemplateView):
                 kinds=kinds or [],
                 kind_choices=[(kind, label) for kind, label, *_ in KINDS],
                 as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
-                feed_url=f"{reverse('search-feed')}?{request.GET.urlencode()}",
+                feed_url=feed_url(request, "search-feed"),
             )
         return self.render_to_response(context)
 
 
-class SourceListView(ListView):
+class SourceListView(FeedLinkMixin, ListView):
+    feed_url_name = "source-feed"
+    query_parameters = ()
     template_name = "gfmd/source_list.html"
 
     def get_queryset(self):
         return SourceDocument.objects.with_citation_count()
 
 
-class CountryListView(ListView):
+EVERY_STATE_ERROR = "all: use all=1 to list every state, or leave it out."
+
+
+def lists_every_state(params) -> bool:
+    """Whether the country list's `all` asks for every state; ValueError (the message of a 400)
+    for anything but `all=1`, `all=0` or nothing."""
+    values = params.getlist("all")
+    if any(value not in ("", "0", "1") for value in values):
+        raise ValueError(EVERY_STATE_ERROR)
+    return bool(values) and values[-1] == "1"
+
+
+def listed_countries():
+    """The countries the list shows by default: those a published practice or an RCP names."""
+    practices = Practice.objects.published().filter(countries=OuterRef("pk"))
+    rcps = RCP.objects.filter(members=OuterRef("pk"))
+    return Country.objects.filter(Exists(practices) | Exists(rcps))
+
+
+class CountryListView(FeedLinkMixin, ListView):
+    feed_url_name = "country-feed"
+    query_parameters = ("all",)
     template_name = "gfmd/country_list.html"
 
     def get(self, request, *args, **kwargs):
         # `all=1` lists every state; anything else but `all=0` or nothing is a mistake.
-        if any(value not in ("", "0", "1") for value in request.GET.getlist("all")):
+        try:
+            lists_every_state(request.GET)
+        except ValueError as exc:
             return render(
                 request,
                 "gfmd/country_list.html",
-                {
-                    "error": "all: use all=1 to list every state, or leave it out.",
-                    "only_active": True,
-                },
+                {"error": str(exc), "only_active": True},
                 status=400,
             )
         return super().get(request, *args, **kwargs)
@@ -154,7 +178,9 @@ def country_detail(request, iso3: str):
     return render_citable(request, "gfmd/country_detail.html", country, context)
 
 
-class OrganisationListView(ListView):
+class OrganisationListView(FeedLinkMixin, ListView):
+    feed_url_name = "organisation-feed"
+    query_parameters = ()
     template_name = "gfmd/organisation_list.html"
 
     def get_queryset(self):

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.factories import make_practice
+from practices.models import Practice
+from tests.factories import make_participation, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,123 @@ def test_sync_since_a_version_sees_creations_updates_and_deletions(api):
     assert times == sorted(times, reverse=True)
     # Nothing after the version just synced.
     assert api.get("/api/v1/changes/", {"since": version}).json()["count"] == 0
+
+
+def every_change(api, **params) -> list[dict]:
+    """Every page of the change log, newest first, as a client reads it."""
+    rows, page = [], 1
+    while True:
+        data = api.get("/api/v1/changes/", {**params, "page": page, "page_size": 100}).json()
+        rows += data["results"]
+        if not data["next"]:
+            return rows
+        page += 1
+
+
+def apply(state: set, rows: list[dict]) -> set:
+    """A client's copy of the keys: the changes applied oldest first."""
+    for row in reversed(rows):
+        if row["action"] == "deleted":
+            state.discard(row["key"])
+        else:
+            state.add(row["key"])
+    return state
+
+
+def public_practices() -> set:
+    return set(Practice.objects.published().values_list("slug", flat=True))
+
+
+def test_a_client_syncing_by_since_holds_exactly_the_published_practices(api):
+    """Unpublishing is a deletion, publishing again a creation, a renamed practice its old key
+    deleted and its new one created; the edits of drafts are not listed. A client syncing after
+    each step, and one replaying the whole log, both end with the public set."""
+    seen = latest_version()
+    rows = every_change(api, kind="practice")
+    state = apply(set(), rows)
+    assert state == public_practices()
+    cursor = rows[0]["at"]
+
+    published = make_practice(title="Zyxq published")
+    draft = make_practice(title="Zyxq draft", published=False)
+    renamed = make_practice(title="Zyxq to rename")
+    doomed = make_practice(title="Zyxq to delete")
+    doomed_draft = make_practice(title="Zyxq draft to delete", published=False)
+
+    def step(change):
+        nonlocal cursor
+        change()
+        rows = every_change(api, kind="practice", since=cursor)
+        if rows:
+            cursor = rows[0]["at"]
+        apply(state, rows)
+        assert state == public_practices(), change.__doc__
+        return [(row["key"], row["action"]) for row in rows]
+
+    def unpublish():
+        """back to review"""
+        published.status = "review"
+        published.save()
+
+    def republish():
+        published.status = "published"
+        published.save()
+
+    def edit_draft():
+        draft.title = "Zyxq draft, edited"
+        draft.save()
+
+    def publish_draft():
+        draft.status = "published"
+        draft.save()
+
+    def rename():
+        renamed.slug = "zyxq-renamed"
+        renamed.save()
+
+    def rename_unpublished():
+        """a draft's new slug is nobody's business"""
+        doomed_draft.slug = "zyxq-draft-renamed"
+        doomed_draft.save()
+
+    def delete():
+        doomed.delete()
+        doomed_draft.delete()
+
+    assert step(lambda: None) == [
+        (doomed.slug, "created"),
+        (renamed.slug, "created"),
+        (published.slug, "created"),
+    ]
+    assert step(unpublish) == [(published.slug, "deleted")]
+    assert step(republish) == [(published.slug, "created")]
+    assert step(edit_draft) == []
+    assert step(publish_draft) == [(draft.slug, "created")]
+    old_slug = renamed.slug
+    assert sorted(step(rename)) == [(old_slug, "deleted"), ("zyxq-renamed", "created")]
+    assert step(rename_unpublished) == []
+    assert step(delete) == [(doomed.slug, "deleted")]
+
+    # A client that synced at data version `seen` replays what came after it.
+    version = commit_version()
+    since_seen = every_change(api, kind="practice", since=seen)
+    assert {row["data_version"] for row in since_seen} == {version}
+    at_seen = apply(set(), [r for r in every_change(api, kind="practice") if r not in since_seen])
+    assert apply(at_seen, since_seen) == public_practices()
+
+
+def test_a_renamed_participant_is_a_deletion_and_a_creation(api):
+    participation = make_participation(name="Zyxq Persson")
+    old_key = participation.key
+    cursor = every_change(api, kind="participation")[0]["at"]
+    participation.name = "Zyxq Person"
+    participation.save()
+    rows = every_change(api, kind="participation", since=cursor)
+    assert {(row["key"], row["action"]) for row in rows} == {
+        (old_key, "deleted"),
+        (participation.key, "created"),
+    }
+    assert len(rows) == 2
 
 
 def test_since_a_time(api):

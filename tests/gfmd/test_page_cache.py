@@ -122,3 +122,111 @@ def test_a_response_over_the_size_bound_is_served_but_not_stored(client, setting
     assert first.status_code == 200 and len(first.content) > 1000
     assert HIT_HEADER not in first
     assert HIT_HEADER not in client.get("/practices/")
+
+
+def cache_entries() -> int:
+    return len(cache._cache)  # the tests' local-memory cache
+
+
+def test_a_thousand_junk_parameters_make_no_new_entry(client):
+    """Only the parameters a page reads are in the key: `?foo=1`, `?foo=2`... share the bare
+    URL's entry, on a list, a detail page and the search page."""
+    for url in ("/practices/?theme=health-workforce", "/rcps/", "/search/?q=remittances"):
+        assert client.get(url)[HIT_HEADER] == "miss"
+        entries = cache_entries()
+        sep = "&" if "?" in url else "?"
+        for n in range(1000 if url.startswith("/practices/") else 50):
+            response = client.get(f"{url}{sep}foo{n}={n}&ref=x{n}")
+            assert response[HIT_HEADER] == "hit", n
+        assert cache_entries() == entries
+    detail = "/practices/malawi-health-worker-retention/"
+    assert client.get(detail)[HIT_HEADER] == "miss"
+    assert client.get(f"{detail}?foo=1")[HIT_HEADER] == "hit"
+    assert client.get(f"{detail}?foo=2")[HIT_HEADER] == "hit"
+
+
+def test_every_parameter_a_list_takes_still_makes_its_own_entry(client):
+    from practices.views import PracticeListView
+
+    names = PracticeListView.query_parameters()
+    assert {"theme", "region", "country", "q", "ordering", "page"} <= names
+    assert {"start_year_min", "start_year_max"} <= names  # a range's two inputs
+    assert client.get("/practices/")[HIT_HEADER] == "miss"
+    for query in ("region=asia", "start_year_min=2000", "ordering=-start_year", "page=2", "q=x"):
+        assert client.get(f"/practices/?{query}")[HIT_HEADER] == "miss", query
+        assert client.get(f"/practices/?{query}&foo=1")[HIT_HEADER] == "hit", query
+    # A citation format is an answer of its own.
+    detail = "/practices/malawi-health-worker-retention/"
+    page = client.get(detail)
+    bibtex = client.get(f"{detail}?cite=bibtex")
+    assert bibtex[HIT_HEADER] == "miss" and bibtex.content != page.content
+
+
+def test_the_api_answers_an_unknown_parameter_with_a_400_never_the_bare_entry(client):
+    assert client.get("/api/v1/practices/")[HIT_HEADER] == "miss"
+    entries = cache_entries()
+    for n in range(20):
+        response = client.get(f"/api/v1/practices/?foo={n}")
+        assert response.status_code == 400 and HIT_HEADER not in response
+    assert cache_entries() == entries
+
+
+PAGES = [
+    "/",
+    "/practices/?theme=health-workforce&page=1",
+    "/practices/malawi-health-worker-retention/",
+    "/rcps/",
+    "/recommendations/?q=health",
+    "/search/?q=remittances",
+    "/countries/?all=1",
+    "/themes/",
+    "/themes/health-workforce/",
+    "/meetings/",
+    "/overview/",
+    "/sources/",
+    "/organisations/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_reads_no_query_parameter_it_does_not_declare(client, monkeypatch, url):
+    """What keeps the key honest: every name the view (and its template) reads from the query
+    is among those it declares, so leaving the others out cannot change an answer."""
+    from django.core.handlers import wsgi
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from gfmd.lib.page_cache import accepted_parameters
+
+    read: set[str] = set()
+
+    class Noting(QueryDict):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.noting = True
+
+        def note(self, key):
+            if getattr(self, "noting", False):
+                read.add(key)
+
+        def __getitem__(self, key):
+            self.note(key)
+            return super().__getitem__(key)
+
+        def get(self, key, default=None):
+            self.note(key)
+            return super().get(key, default)
+
+        def getlist(self, key, default=None):
+            self.note(key)
+            return super().getlist(key, default)
+
+        def __contains__(self, key):
+            self.note(key)
+            return super().__contains__(key)
+
+    monkeypatch.setattr(wsgi, "QueryDict", Noting)
+    assert client.get(url).status_code == 200
+    declared = accepted_parameters(RequestFactory().get(url))
+    assert declared is not None
+    assert read <= declared, read - declared

@@ -46,10 +46,10 @@ PAGES = [
     # recommendations, report findings with their documents), and its latest history rows
     ("/themes/gender/", 8, "Gender"),
     ("/meetings/", 1, "First meeting of the Global Forum"),
-    # the meeting's row and prefetches; its people outside the sessions add three (the people
-    # with their countries and organisations, their citations, the citations' documents); and
-    # its latest history rows
-    ("/meetings/gfmd-2007/", 11, "Roundtables and sessions"),
+    # the meeting's row and prefetches; its people outside the sessions add two (the people
+    # with their countries and organisations, and their citations with documents and passages);
+    # and its latest history rows
+    ("/meetings/gfmd-2007/", 10, "Roundtables and sessions"),
     ("/roundtables/gfmd-2007-roundtable-2/", 6, "Remittances and other diaspora resources"),
     ("/sessions/gfmd-2007-session-2-1/", 11, "Improving the formalization of transfers"),
     ("/recommendations/", 10, "Recommendations"),

@@ -386,3 +386,38 @@ def test_practice_search_uses_the_gin_index():
     plan = Practice.objects.search("remittances").explain()
     assert "practice_search_idx" in plan
     assert "Seq Scan on practices_practice" not in plan
+
+
+def test_batches_made_ahead_come_in_order_and_a_failure_to_make_one_is_raised():
+    from gfmd.curation.synthetic.generate import made_ahead
+
+    assert list(made_ahead(iter(range(50)), ahead=3)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("no more text")
+
+    made = made_ahead(failing())
+    assert next(made) == 1
+    with pytest.raises(ValueError, match="no more text"):
+        next(made)
+
+
+def test_a_failed_write_stops_the_thread_making_batches():
+    import threading
+
+    from gfmd.curation.synthetic.generate import made_ahead
+
+    made = []
+
+    def endless():
+        for n in range(10**9):
+            made.append(n)
+            yield n
+
+    with pytest.raises(RuntimeError):
+        for n in made_ahead(endless(), ahead=2):
+            if n == 5:
+                raise RuntimeError("COPY failed")
+    assert not any(t.name == "synthesize-batches" for t in threading.enumerate())
+    assert len(made) < 10  # it stopped a few batches ahead at most

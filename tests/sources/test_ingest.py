@@ -4,10 +4,12 @@ that keeps the citations still matching and lists the others."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from gfmd.models import Citation, Passage
+from gfmd.lib.textfold import contains
+from gfmd.models import Citation, Passage, SourceDocument
 from gfmd.texts import IngestError, document_ingest
 from tests.factories import make_practice, make_source
 from tests.sources.pdf import make_pdf
+from tests.sources.test_passages import SEEDS, needs_seeds
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +138,54 @@ def test_a_citation_of_a_document_without_text_keeps_its_lines():
     citation.full_clean()  # nothing to check against yet
     with pytest.raises(ValidationError):
         Citation(target=make_practice(), document=document, excerpt="x").full_clean()
+
+
+@needs_seeds
+def test_a_new_version_of_a_seed_report_keeps_its_citations_and_lists_the_lost(staff_client):
+    """The Brussels report again, with one cited paragraph edited and another removed (lines
+    after it move up): the citations of the unchanged text stay pinned, each to a passage holding
+    its excerpt; those of the two paragraphs are listed for a curator, none deleted."""
+    document = SourceDocument.objects.get(slug="brussels-report")
+    lines = (SEEDS / document.seed_file).read_text(encoding="utf-8").splitlines()
+    citations = Citation.objects.filter(document=document).select_related("passage")
+    by_passage = {}
+    for c in citations.order_by("passage__position"):
+        by_passage.setdefault(c.passage, []).append(c)
+    cited = [p for p in by_passage if p.kind == "paragraph" and p.line_start == p.line_end]
+    edited, removed = cited[len(cited) // 3], cited[2 * len(cited) // 3]
+    # the edit changes the longest word of the paragraph's first excerpt
+    word = max(by_passage[edited][0].excerpt.split(), key=len).strip(".,;:()\"'")
+    assert word in lines[edited.line_start - 1]
+    lines[edited.line_start - 1] = lines[edited.line_start - 1].replace(word, "changed", 1)
+    new_edited = lines[edited.line_start - 1]
+    del lines[removed.line_start - 1 : removed.line_end]
+    expected_lost = {c.pk for c in by_passage[edited] if not contains(new_edited, c.excerpt)} | {
+        c.pk for c in by_passage[removed]
+    }
+    assert by_passage[edited][0].pk in expected_lost
+
+    report = document_ingest(
+        document=document, name="report.txt", data="\n".join(lines).encode() + b"\n"
+    )
+
+    assert {c.pk for c in report.unpinned} == expected_lost
+    assert report.kept == citations.count() - len(expected_lost)
+    for c in citations.filter(problem=""):
+        held = contains(c.passage.text, c.excerpt) or contains(
+            " ".join(
+                p.text
+                for p in Passage.objects.covering(document.pk, c.line_start, c.line_end).text()
+            ),
+            c.excerpt,
+        )
+        assert held, (c.pk, c.excerpt)
+    lost = citations.exclude(problem="")
+    assert set(lost.values_list("pk", flat=True)) == expected_lost
+    assert all(c.passage_id is None and "find it again" in c.problem for c in lost)
+    # the curator's list of citations to check
+    body = staff_client.get(
+        f"/admin/gfmd/citation/?document__id__exact={document.pk}&problem=yes"
+    ).content.decode()
+    assert f"{len(expected_lost)} citation" in body
+    for c in lost:
+        assert f"/admin/gfmd/citation/{c.pk}/change/" in body

@@ -90,3 +90,29 @@ def test_the_brussels_report_has_its_sections():
     assert "2.2.1.1. *Background*" in headings
     assert any(h.startswith("Session 1.1 – Highly skilled migration") for h in headings)
     assert len({p.anchor for p in passages}) == len(passages)
+
+
+@needs_seeds
+def test_signatures_title_lines_and_list_lead_ins_of_the_report_are_not_headings():
+    text = (SEEDS / "003_b146d0fc4d04de58.txt").read_text(encoding="utf-8")
+    by_text = {" ".join(p.text.split()): p for p in split_text(text)}
+    for line in (
+        "RÉGINE DE CLERCQ",  # signatures, above the signatory's office in capitals
+        "PETER SUTHERLAND",
+        "– First meeting –",  # a line of the title page
+        "– *Address the root causes of migration*. This implies :",  # a list's lead-in
+    ):
+        assert by_text[line].kind == PARAGRAPH, line
+    office = by_text[
+        "SPECIAL REPRESENTATIVE OF THE SECRETARY GENERAL OF THE UNITED NATIONS "
+        "ON INTERNATIONAL MIGRATION AND DEVELOPMENT"
+    ]
+    assert office.section == "FOREWORD"
+    for line in (
+        "FOREWORD",
+        "OVERVIEW",  # above the table of contents
+        "ANNEXES",  # above an emphasised title in capitals
+        "– *Panel discussion*",
+        "Session 1.1 – Highly skilled migration : balancing interests and responsibilities",
+    ):
+        assert by_text[line].kind == HEADING, line

@@ -33,8 +33,11 @@ How the data is made to look like the real thing:
   so no real person is credited with what they did not do; middle initials are added when a
   session and role run short of combinations. Synthetic participations have no citations.
 
-Rows are written with `bulk_create` in batches (no per-row history: generated data needs none)
-and many-to-many links straight into the through tables.
+Rows are streamed with COPY in batches, all in one transaction (so the data version rises once),
+under primary keys drawn from each table's sequence, with many-to-many links straight into the
+through tables and no per-row history (generated data needs none). What costs most is
+PostgreSQL computing each row's stored search vector; gfmd.lib.search.folded keeps that cheap by
+folding accents only in text that has any.
 """
 
 from gfmd.curation.synthetic.corpus import NoCuratedData

@@ -14,38 +14,69 @@ from roundtables.models import Participation, Recommendation
 SYNTHESIZED = (Practice, Recommendation, Participation)
 
 
-def write_batch(model, batch: Batch, content_type: ContentType, size: int) -> None:
-    with transaction.atomic():
-        model.objects.bulk_create(batch.records, batch_size=size)
-        for name, rows in batch.links.items():
-            m2m = model._meta.get_field(name)
-            through = m2m.remote_field.through
-            source, target = m2m.m2m_field_name() + "_id", m2m.m2m_reverse_field_name() + "_id"
-            through.objects.bulk_create(
-                [
-                    through(**{source: batch.records[index].pk, target: pk})
-                    for index, ids in rows
-                    for pk in ids
-                ],
-                batch_size=size * 4,
-            )
-        Citation.objects.bulk_create(
-            [
-                Citation(
-                    content_type=content_type,
-                    object_id=record.pk,
-                    document_id=document,
-                    locator=locator,
-                    line_start=start,
-                    line_end=end,
-                    excerpt=excerpt,
-                    order=order,
-                )
-                for record, cited in zip(batch.records, batch.citations, strict=True)
-                for order, (document, locator, start, end, excerpt) in enumerate(cited)
-            ],
-            batch_size=size * 4,
+def _columns(model) -> list:
+    """The fields a row is written with: all but the generated ones (the search vector), which
+    PostgreSQL computes as the row arrives."""
+    return [f for f in model._meta.concrete_fields if not f.generated]
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    with cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def write_batch(cursor, model, batch: Batch, content_type: ContentType) -> None:
+    """Writes a batch with COPY: its records under primary keys taken from the table's sequence,
+    then their links and citations. No model instance is saved, so no signal or history runs,
+    which generated data needs none of."""
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, len(batch.records)],
+    )
+    for record, (pk,) in zip(batch.records, cursor.fetchall(), strict=True):
+        record.pk = pk
+    fields = _columns(model)
+    _copy(
+        cursor,
+        table,
+        [f.column for f in fields],
+        ([getattr(record, f.attname) for f in fields] for record in batch.records),
+    )
+    for name, rows in batch.links.items():
+        m2m = model._meta.get_field(name)
+        _copy(
+            cursor,
+            m2m.remote_field.through._meta.db_table,
+            [m2m.m2m_column_name(), m2m.m2m_reverse_name()],
+            ((batch.records[index].pk, pk) for index, ids in rows for pk in ids),
         )
+    citation = Citation._meta
+    _copy(
+        cursor,
+        citation.db_table,
+        [
+            citation.get_field(name).column
+            for name in (
+                "content_type",
+                "object_id",
+                "document",
+                "locator",
+                "line_start",
+                "line_end",
+                "excerpt",
+                "order",
+                "problem",
+            )
+        ],  # fmt: skip
+        (
+            (content_type.pk, record.pk, document, locator, start, end, excerpt, order, "")
+            for record, cited in zip(batch.records, batch.citations, strict=True)
+            for order, (document, locator, start, end, excerpt) in enumerate(cited)
+        ),
+    )
 
 
 def synthetic_remove() -> dict[str, int]:

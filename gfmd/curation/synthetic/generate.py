@@ -1,19 +1,21 @@
-"""Adding synthetic records: text made in this thread, batches written by a few others."""
+"""Adding synthetic records: text made here, batches streamed to PostgreSQL with COPY in one
+transaction."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterator
+from queue import Full, Queue
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 
 from gfmd.curation.synthetic.corpus import Corpus
-from gfmd.curation.synthetic.database import SYNTHESIZED, analyze, write_batch
+from gfmd.curation.synthetic.database import SYNTHESIZED, write_batch
 from gfmd.curation.synthetic.people import People, participation_batch
 from gfmd.curation.synthetic.records import (
-    Batch,
     Writer,
     next_number,
     practice_batch,
@@ -21,6 +23,48 @@ from gfmd.curation.synthetic.records import (
 )
 from practices.models import Practice
 from roundtables.models import Participation, Recommendation
+
+T = TypeVar("T")
+
+
+def made_ahead(items: Iterator[T], ahead: int = 2) -> Iterator[T]:
+    """The items of `items`, made by a thread of their own up to `ahead` items before they are
+    asked for; an exception in the thread is raised here."""
+    queue: Queue = Queue(maxsize=ahead)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False  # the consumer has gone
+
+    def make() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((end, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((end, exc))
+
+    thread = threading.Thread(target=make, name="synthesize-batches", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def synthesize(
@@ -30,14 +74,16 @@ def synthesize(
     seed: int,
     participations: int = 0,
     batch_size: int = 2000,
-    jobs: int = 2,
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, int]:
     """Add synthetic records, calling `progress` with the size of each batch written, and return
-    how many of each model were added. Text is made in this thread while `jobs` threads write
-    batches, each on its own connection and in its own transaction: PostgreSQL computing the
-    search vectors is most of the cost, and it then runs on every core. Inside a transaction (a
-    test) everything is written on this connection instead, so it stays inside that transaction."""
+    how many of each model were added.
+
+    Everything is one transaction, so the data version rises once and an interrupted run leaves
+    nothing behind. Each batch is streamed with COPY, and a thread makes the next batches while
+    the server computes the search vectors of this one, so Python and PostgreSQL work at the same
+    time (the thread holds the interpreter while the COPY waits on the server). Call `analyze()`
+    afterwards, before measuring anything."""
     first_practice = next_number(Practice)
     first_recommendation = next_number(Recommendation)
     # Seeded by what is already there too, so a second run adds new records, not copies.
@@ -71,29 +117,11 @@ def synthesize(
             count = min(batch_size, participations - start)
             yield Participation, participation_batch(people, corpus.sessions, people_rng, count)
 
-    def write(model, batch: Batch) -> int:
-        try:
-            write_batch(model, batch, content_types[model], batch_size)
-        finally:
-            if threaded:
-                connection.close()  # this thread's own connection
-        return len(batch.records)
-
-    threaded = jobs > 1 and not connection.in_atomic_block
     done = progress or (lambda n: None)
-    if not threaded:
-        for model, batch in batches():
-            done(write(model, batch))
-    else:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            pending: list[Future] = []
-            for model, batch in batches():
-                pending.append(pool.submit(write, model, batch))
-                while len(pending) > jobs:
-                    done(pending.pop(0).result())
-            for future in pending:
-                done(future.result())
-    analyze()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, batch in made_ahead(batches()):
+            write_batch(cursor, model, batch, content_types[model])
+            done(len(batch.records))
     return {
         "practices.practice": practices,
         "roundtables.recommendation": recommendations,

@@ -3,6 +3,7 @@ the vocabulary, relations and citations following that record."""
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from gfmd.curation.synthetic.sampling import PHRASE_SHARE, UNPUBLISHED_SHARE
 from practices.models import Practice
 from roundtables.models import Recommendation
 
+COMMA_SHARE = 0.06
+LOG_NO_COMMA = math.log(1.0 - COMMA_SHARE)
+
 
 class Writer:
     """Makes text and picks relations for one synthetic record at a time."""
@@ -22,38 +26,47 @@ class Writer:
         self.corpus = corpus
         self.rng = rng
 
+    # Millions of words are drawn: `random()` scaled by hand costs a fraction of randrange() and
+    # randint(), which is what keeps a million practices within minutes.
+
     def words(self, model: Model, n: int, pool: list[str] | None = None) -> list[str]:
         pool = pool or model.words
-        rng = self.rng
+        rng, random, size = self.rng, self.rng.random, len(pool)
+        vocabulary = self.corpus.vocabulary
         out: list[str] = []
         while len(out) < n:
-            if pool and rng.random() < PHRASE_SHARE:
-                start = rng.randrange(len(pool))
-                out.extend(pool[start : start + rng.randint(3, 9)])
+            if size and random() < PHRASE_SHARE:
+                start = int(random() * size)
+                out += pool[start : start + 3 + int(random() * 7)]  # a phrase of 3 to 9 words
             else:
-                out.extend(self.corpus.vocabulary.many(rng, rng.randint(1, 3)))
+                out += vocabulary.many(rng, 1 + int(random() * 3))
         return out[:n]
 
     def prose(self, model: Model, n: int) -> str:
         if n <= 0:
             return ""
         words = self.words(model, n)
+        random = self.rng.random
         sentences = []
         while words:
-            length = self.rng.randint(10, 28)
+            length = 10 + int(random() * 19)  # 10 to 28 words
             sentence, words = words[:length], words[length:]
-            for i in range(1, len(sentence) - 1):
-                if self.rng.random() < 0.06:
-                    sentence[i] += ","
+            # A comma after each inner word with probability COMMA_SHARE: the gaps between
+            # commas are geometric, so one draw per comma instead of one per word.
+            i = 1 + int(math.log(1.0 - random()) / LOG_NO_COMMA)
+            while i < len(sentence) - 1:
+                sentence[i] += ","
+                i += 1 + int(math.log(1.0 - random()) / LOG_NO_COMMA)
             text = " ".join(sentence).rstrip(",")
             sentences.append(text[:1].upper() + text[1:] + ".")
         return " ".join(sentences)
 
     def title(self, model: Model, n: int, limit: int) -> str:
         n = max(2, n)
-        lead = self.rng.randint(1, max(1, min(5, n - 1)))
+        random = self.rng.random
+        lead = 1 + int(random() * max(1, min(5, n - 1)))
         pool = model.title_words or model.words
-        start = self.rng.randrange(len(pool))
+        start = int(random() * len(pool))
         words = pool[start : start + lead] + self.words(model, n - lead)[: n - lead]
         text = " ".join(words)
         return (text[:1].upper() + text[1:])[:limit]

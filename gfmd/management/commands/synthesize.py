@@ -6,6 +6,8 @@ for benchmarks (gfmd.curation.synthetic says how they are made).
     manage.py synthesize --remove
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -39,9 +41,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
-            "--jobs", type=int, default=2, help="Threads writing batches (default: 2)."
-        )
-        parser.add_argument(
             "--remove", action="store_true", help="Delete every synthetic record, and stop."
         )
 
@@ -53,7 +52,6 @@ class Command(BaseCommand):
         participations,
         seed,
         batch_size,
-        jobs,
         remove,
         verbosity,
         **_,
@@ -89,7 +87,6 @@ class Command(BaseCommand):
                 participations=participations,
                 seed=seed,
                 batch_size=batch_size,
-                jobs=jobs,
                 progress=bar.update,
             )
         except NoCuratedData as exc:
@@ -99,3 +96,8 @@ class Command(BaseCommand):
         if verbosity:
             summary = ", ".join(f"{n} {label}" for label, n in made.items())
             self.stdout.write(self.style.SUCCESS(f"Added {summary} (synthetic)."))
+            self.stdout.write("Refreshing the planner's statistics (VACUUM ANALYZE)...")
+        started = time.monotonic()
+        analyze()
+        if verbosity:
+            self.stdout.write(f"Done in {time.monotonic() - started:.0f} s.")

@@ -1,0 +1,31 @@
+# The search vector folds accents with translate() only in text beyond ASCII (gfmd.lib.search.folded).
+# PostgreSQL cannot change a generated column's expression, so each is dropped and added again,
+# with its GIN index.
+
+import django.contrib.postgres.indexes
+import django.contrib.postgres.search
+import django.db.models.functions.comparison
+import django.db.models.functions.text
+import django.db.models.lookups
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('practices', '0007_history_transaction_id'),
+    ]
+
+    operations = [
+        migrations.RemoveIndex(model_name='practice', name='practice_search_idx'),
+        migrations.RemoveField(model_name='practice', name='search'),
+        migrations.AddField(
+            model_name='practice',
+            name='search',
+            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector(models.Case(models.When(django.db.models.lookups.GreaterThan(models.Func(django.db.models.functions.comparison.Coalesce(models.F('title'), models.Value(''), output_field=models.TextField()), function='octet_length'), django.db.models.functions.text.Length(django.db.models.functions.comparison.Coalesce(models.F('title'), models.Value(''), output_field=models.TextField()))), then=models.Func(django.db.models.functions.comparison.Coalesce(models.F('title'), models.Value(''), output_field=models.TextField()), models.Value('ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćĈĉĊċČčĎďĐđÈÉÊËèéêëĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħÌÍÎÏìíîïĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłÑñŃńŅņŇňÒÓÔÕÖØòóôõöøŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųŴŵÝýÿŶŷŸŹźŻżŽž'), models.Value('AAAAAAaaaaaaAaAaAaCcCcCcCcCcDdDdEEEEeeeeEeEeEeEeEeGgGgGgGgHhHhIIIIiiiiIiIiIiIiIiJjKkLlLlLlLlLlNnNnNnNnOOOOOOooooooOoOoOoRrRrRrSsSsSsSsTtTtTtUUUUuuuuUuUuUuUuUuUuWwYyyYyYZzZzZz'), function='translate', output_field=models.TextField())), default=django.db.models.functions.comparison.Coalesce(models.F('title'), models.Value(''), output_field=models.TextField()), output_field=models.TextField()), config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector(models.Case(models.When(django.db.models.lookups.GreaterThan(models.Func(django.db.models.functions.comparison.Coalesce(models.F('summary'), models.Value(''), output_field=models.TextField()), function='octet_length'), django.db.models.functions.text.Length(django.db.models.functions.comparison.Coalesce(models.F('summary'), models.Value(''), output_field=models.TextField()))), then=models.Func(django.db.models.functions.comparison.Coalesce(models.F('summary'), models.Value(''), output_field=models.TextField()), models.Value('ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćĈĉĊċČčĎďĐđÈÉÊËèéêëĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħÌÍÎÏìíîïĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłÑñŃńŅņŇňÒÓÔÕÖØòóôõöøŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųŴŵÝýÿŶŷŸŹźŻżŽž'), models.Value('AAAAAAaaaaaaAaAaAaCcCcCcCcCcDdDdEEEEeeeeEeEeEeEeEeGgGgGgGgHhHhIIIIiiiiIiIiIiIiIiJjKkLlLlLlLlLlNnNnNnNnOOOOOOooooooOoOoOoRrRrRrSsSsSsSsTtTtTtUUUUuuuuUuUuUuUuUuUuWwYyyYyYZzZzZz'), function='translate', output_field=models.TextField())), default=django.db.models.functions.comparison.Coalesce(models.F('summary'), models.Value(''), output_field=models.TextField()), output_field=models.TextField()), config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector(models.Case(models.When(django.db.models.lookups.GreaterThan(models.Func(django.db.models.functions.comparison.Coalesce(models.F('description'), models.Value(''), output_field=models.TextField()), function='octet_length'), django.db.models.functions.text.Length(django.db.models.functions.comparison.Coalesce(models.F('description'), models.Value(''), output_field=models.TextField()))), then=models.Func(django.db.models.functions.comparison.Coalesce(models.F('description'), models.Value(''), output_field=models.TextField()), models.Value('ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćĈĉĊċČčĎďĐđÈÉÊËèéêëĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħÌÍÎÏìíîïĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłÑñŃńŅņŇňÒÓÔÕÖØòóôõöøŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųŴŵÝýÿŶŷŸŹźŻżŽž'), models.Value('AAAAAAaaaaaaAaAaAaCcCcCcCcCcDdDdEEEEeeeeEeEeEeEeEeGgGgGgGgHhHhIIIIiiiiIiIiIiIiIiJjKkLlLlLlLlLlNnNnNnNnOOOOOOooooooOoOoOoRrRrRrSsSsSsSsTtTtTtUUUUuuuuUuUuUuUuUuUuWwYyyYyYZzZzZz'), function='translate', output_field=models.TextField())), default=django.db.models.functions.comparison.Coalesce(models.F('description'), models.Value(''), output_field=models.TextField()), output_field=models.TextField()), config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), '||', django.contrib.postgres.search.SearchVector(models.Case(models.When(django.db.models.lookups.GreaterThan(models.Func(django.db.models.functions.comparison.Coalesce(models.F('results'), models.Value(''), output_field=models.TextField()), function='octet_length'), django.db.models.functions.text.Length(django.db.models.functions.comparison.Coalesce(models.F('results'), models.Value(''), output_field=models.TextField()))), then=models.Func(django.db.models.functions.comparison.Coalesce(models.F('results'), models.Value(''), output_field=models.TextField()), models.Value('ÀÁÂÃÄÅàáâãäåĀāĂăĄąÇçĆćĈĉĊċČčĎďĐđÈÉÊËèéêëĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħÌÍÎÏìíîïĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłÑñŃńŅņŇňÒÓÔÕÖØòóôõöøŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲųŴŵÝýÿŶŷŸŹźŻżŽž'), models.Value('AAAAAAaaaaaaAaAaAaCcCcCcCcCcDdDdEEEEeeeeEeEeEeEeEeGgGgGgGgHhHhIIIIiiiiIiIiIiIiIiJjKkLlLlLlLlLlNnNnNnNnOOOOOOooooooOoOoOoRrRrRrSsSsSsSsTtTtTtUUUUuuuuUuUuUuUuUuUuWwYyyYyYZzZzZz'), function='translate', output_field=models.TextField())), default=django.db.models.functions.comparison.Coalesce(models.F('results'), models.Value(''), output_field=models.TextField()), output_field=models.TextField()), config='english', weight='C'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField()),
+        ),
+        migrations.AddIndex(
+            model_name='practice',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['search'], name='practice_search_idx'),
+        ),
+    ]
