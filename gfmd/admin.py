@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from gfmd.admin_cite import cite_view, initial_citation
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
 from gfmd.lib.history_admin import ChangeReasonFormMixin, HistoryAdminMixin
+from gfmd.lib.review_admin import ReviewAdminMixin
 from gfmd.lib.tokens import masked
 from gfmd.models import (
     Citation,
@@ -118,6 +119,10 @@ class CuratedAdmin(VersionedAdmin):
         return kwargs
 
 
+class ReviewedAdmin(ReviewAdminMixin, CuratedAdmin):
+    """A curated record that is a draft, in review or published (gfmd.lib.review)."""
+
+
 @admin.register(Country)
 class CountryAdmin(VersionedAdmin):
     list_display = ["name", "iso3", "iso2", "region", "subregion"]
@@ -127,7 +132,7 @@ class CountryAdmin(VersionedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CuratedAdmin):
+class OrganisationAdmin(ReviewedAdmin):
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     list_select_related = ["country"]

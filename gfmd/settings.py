@@ -138,7 +138,11 @@ DATABASE_POOL = env_bool("GFMD_DB_POOL", default=not DEBUG)
 # connection gives up after GFMD_DB_CONNECT_TIMEOUT seconds, and a request waits at most
 # GFMD_DB_POOL_TIMEOUT seconds for a pooled one.
 DB_CONNECT_TIMEOUT = int(os.environ.get("GFMD_DB_CONNECT_TIMEOUT", "1"))
-DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "2"))
+DB_POOL_TIMEOUT = float(os.environ.get("GFMD_DB_POOL_TIMEOUT", "1"))
+# The pool retries a failed connection with growing pauses (1, 2, 4... s) for this long, then gives
+# up and lets the next request start afresh: kept short so that, once the database is back, no
+# request waits out a pause of several seconds for a 503 (psycopg_pool's reconnect_timeout).
+DB_RECONNECT_TIMEOUT = float(os.environ.get("GFMD_DB_RECONNECT_TIMEOUT", "1"))
 
 
 def _database(url: str) -> dict:
@@ -149,7 +153,12 @@ def _database(url: str) -> dict:
     if DATABASE_POOL:
         # With CONN_HEALTH_CHECKS, Django has the pool check each connection before use, so a
         # restarted server is survived.
-        options["pool"] = {"min_size": 1, "max_size": 8, "timeout": DB_POOL_TIMEOUT}
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": 8,
+            "timeout": DB_POOL_TIMEOUT,
+            "reconnect_timeout": DB_RECONNECT_TIMEOUT,
+        }
     return config
 
 
@@ -335,9 +344,36 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Publishing a practice takes a second curator's approval (practices.review): on in production,
+# Publishing a new record takes a second curator's approval (gfmd.lib.review): on in production,
 # off in development unless GFMD_REVIEW_REQUIRED=1.
 GFMD_REVIEW_REQUIRED = env_bool("GFMD_REVIEW_REQUIRED", default=not DEBUG)
 
 # Proposals and problem reports from the public (gfmd.curation): how many one address may send.
 GFMD_SUBMISSION_RATE = os.environ.get("GFMD_SUBMISSION_RATE", "5/hour")
+# E-mail (a curator asking the sender of a proposal or report for more): SMTP when EMAIL_HOST is
+# set (docs/deploy.md), else written to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "GFMD Practices <noreply@localhost>"
+)
+# Where a sender's reply goes.
+GFMD_CURATORS_EMAIL = os.environ.get("GFMD_CURATORS_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Addresses of the reverse proxies whose X-Real-IP header names the client, for that limit
+# (docs/deploy.md: 127.0.0.1 behind the documented nginx). Unset: the connection's address.
+GFMD_TRUSTED_PROXIES = frozenset(
+    address.strip()
+    for address in os.environ.get("GFMD_TRUSTED_PROXIES", "").split(",")
+    if address.strip()
+)

@@ -26,7 +26,7 @@ from gfmd.lib.data_version import cached_ids
 from gfmd.models import Region
 from practices.facets import cached_practice_facets
 from practices.filters import PracticeFilter
-from practices.models import Practice, Status, Theme
+from practices.models import Practice, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -157,19 +157,12 @@ class PracticeViewSet(CuratedViewSet):
     filterset_class = PracticeFilter
     list_serializer_class = PracticeSerializer
     detail_serializer_class = PracticeDetailSerializer
-    # The status changes only through review (practices.review): not written here.
-    write_serializer_class = write_serializer_for(
-        Practice, exclude=("status",), renamed={"results": "outcomes"}
-    )
+    write_serializer_class = write_serializer_for(Practice, renamed={"results": "outcomes"})
 
     def list_queryset(self):
         if self.action == "list" and self.wants_csv():
             return Practice.objects.published().for_export()
         return Practice.objects.published().with_related()
-
-    def perform_create(self, serializer):
-        serializer.validated_data["status"] = Status.DRAFT  # a curator's new practice is a draft
-        super().perform_create(serializer)
 
     def detail_queryset(self):
         return Practice.objects.published().for_detail()

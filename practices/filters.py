@@ -26,7 +26,7 @@ def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
     return KeyMultipleFilter(
         label=_("Theme"),
         field_name="themes",
-        queryset=Theme.objects.all(),
+        queryset=Theme.objects.published(),
         to_field_name="slug",
         method="filter_theme",
         parent_field="parent",
@@ -55,7 +55,7 @@ class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     rcp = KeyMultipleFilter(
         label=_("RCP"),
         field_name="rcps",
-        queryset=RCP.objects.all(),
+        queryset=RCP.objects.published(),
         to_field_name="slug",
         example="an RCP slug such as 'colombo-process'",
         distinct=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +14,7 @@ from gfmd.lib.filters import related_to_any
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
+from gfmd.lib.review import ReviewedModel, ReviewedQuerySet, Status, published_related
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel, citations_prefetch
 
@@ -25,19 +25,20 @@ class ThemeKind(models.TextChoices):
     TOPIC = "topic", _("Session topic")
 
 
-class ThemeQuerySet(NaturalKeyQuerySet):
+class ThemeQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
     def for_detail(self):
         return self.select_related("parent").prefetch_related(
-            "children",
+            published_related(Theme, "children"),
             citations_prefetch(),
             models.Prefetch(
                 "practices", queryset=Practice.objects.published(), to_attr="published_practices"
             ),
             models.Prefetch(
-                "sessions", queryset=related_model(Theme, "sessions").objects.order_by("order")
+                "sessions",
+                queryset=related_model(Theme, "sessions").objects.published().order_by("order"),
             ),
             models.Prefetch(
                 "recommendations",
@@ -53,7 +54,9 @@ class ThemeQuerySet(NaturalKeyQuerySet):
 
     def for_page(self):
         """A theme for its page, whose lists (`records_below`) include the sub-themes'."""
-        return self.select_related("parent").prefetch_related("children", "citations__document")
+        return self.select_related("parent").prefetch_related(
+            published_related(Theme, "children"), "citations__document"
+        )
 
     def records_below(self, theme) -> dict[str, list]:
         """The published practices, the sessions and the published recommendations of a theme
@@ -67,7 +70,7 @@ class ThemeQuerySet(NaturalKeyQuerySet):
                 .only("slug", "title")
                 .order_by("title")
             ),
-            "sessions": list(related_to_any(sessions.all(), "themes", themes)),
+            "sessions": list(related_to_any(sessions.published(), "themes", themes)),
             "recommendations": list(
                 related_to_any(recommendations.published(), "themes", themes).select_related(
                     "session", "horizontal_issue"
@@ -102,7 +105,7 @@ class ThemeQuerySet(NaturalKeyQuerySet):
         return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
 
 
-class Theme(CuratedModel):
+class Theme(ReviewedModel, CuratedModel):
     """A node of the small theme hierarchy: the three roundtable topics and three horizontal
     issues at the top, session topics below them."""
 
@@ -155,43 +158,20 @@ class PracticeType(models.TextChoices):
     LAW = "law", _("Law or regulation")
 
 
-class Status(models.TextChoices):
-    """Where a practice stands: only published ones are shown to visitors."""
-
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("In review")
-    PUBLISHED = "published", _("Published")
+__all__ = ["Status"]  # re-exported from gfmd.lib.review
 
 
-def published_filter(prefix: str = "") -> Q:
-    """The condition of `PracticeQuerySet.published()` across a relation: prefix 'practices__'."""
-    condition = Q(**{f"{prefix}status": Status.PUBLISHED})
-    if not settings.GFMD_SERVE_SYNTHETIC:
-        condition &= Q(**{f"{prefix}synthetic": False})
-    return condition
-
-
-class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
-    def published(self):
-        """What visitors see: published, and never generated test data unless this server was
-        started to serve it (GFMD_SERVE_SYNTHETIC, for benchmarks)."""
-        return self.filter(published_filter())
-
-    def published_condition(self, prefix: str = "") -> Q:
-        """The condition of `published()` across a relation (prefix 'practices__'), for counts
-        annotated on the records practices link to."""
-        return published_filter(prefix)
-
+class PracticeQuerySet(ReviewedQuerySet, SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         """What list pages and API lists show for each practice."""
-        return self.prefetch_related("themes", "countries")
+        return self.prefetch_related(published_related(Practice, "themes"), "countries")
 
     def for_export(self):
         """What a CSV row of a practice shows: the list's relations, its organisations and how
         many citations it has."""
         return (
             self.with_related()
-            .prefetch_related("organisations")
+            .prefetch_related(published_related(Practice, "organisations"))
             .annotate(citation_count=models.Count("citations", distinct=True))
         )
 
@@ -209,22 +189,21 @@ class PracticeQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
 
     def for_detail(self):
         return self.prefetch_related(
-            "themes",
+            published_related(Practice, "themes"),
             "countries",
             "partner_countries",
-            "organisations",
-            "rcps",
+            published_related(Practice, "organisations"),
+            published_related(Practice, "rcps"),
             citations_prefetch(),
-            models.Prefetch(
+            published_related(
+                Practice,
                 "sessions",
-                queryset=related_model(Practice, "sessions").objects.select_related(
-                    "roundtable", "meeting"
-                ),
+                related_model(Practice, "sessions").objects.select_related("roundtable", "meeting"),
             ),
         )
 
 
-class Practice(CuratedModel):
+class Practice(ReviewedModel, CuratedModel):
     """A concrete policy, programme, agreement, code, institution or tool that a document presents
     as a good, innovative or promising example."""
 
@@ -256,14 +235,6 @@ class Practice(CuratedModel):
     themes = models.ManyToManyField(Theme, related_name="practices")
     sessions = models.ManyToManyField("roundtables.Session", blank=True, related_name="practices")
     rcps = models.ManyToManyField("rcps.RCP", blank=True, related_name="practices")
-    # Records from the curated data files are reviewed already: published. A curator's new record
-    # (admin, API) starts as a draft (practices.review).
-    status = models.CharField(
-        max_length=10,
-        choices=Status.choices,
-        default=Status.PUBLISHED,
-        help_text="Draft, in review, or published (only published practices are public).",
-    )
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Generated test data, never real."
     )

@@ -8,6 +8,7 @@ from gfmd.lib.data_version import cached
 from gfmd.lib.feeds import FeedLinkMixin, OldFeedAddress
 from gfmd.lib.history import public_changes
 from gfmd.lib.listing import FilteredListView
+from gfmd.lib.review import PublishedObjectMixin
 from practices.facets import FACETS, session_label
 from practices.filters import PracticeFilter
 from practices.models import Practice, Theme
@@ -19,7 +20,7 @@ class ThemeListView(FeedLinkMixin, ListView):
     template_name = "practices/theme_list.html"
 
     def get_queryset(self):
-        return Theme.objects.select_related("parent").order_by(*Theme._meta.ordering)
+        return Theme.objects.published().select_related("parent").order_by(*Theme._meta.ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -37,7 +38,7 @@ class ThemeListView(FeedLinkMixin, ListView):
         return context
 
 
-class ThemeDetailView(DetailView):
+class ThemeDetailView(PublishedObjectMixin, DetailView):
     query_parameters = ()
     template_name = "practices/theme_detail.html"
 
@@ -71,15 +72,12 @@ class PracticeListView(FilteredListView):
     year_range = ("start_year_min", "start_year_max")
 
 
-class PracticeDetailView(OldFeedAddress, CitableMixin, DetailView):
+class PracticeDetailView(PublishedObjectMixin, OldFeedAddress, CitableMixin, DetailView):
     old_feed_url_name = "practice-feed"
     template_name = "practices/practice_detail.html"
 
     def get_queryset(self):
-        # Curators also see drafts and practices in review (with a banner); visitors never do.
-        if self.request.user.is_staff:
-            return Practice.objects.for_detail()
-        return Practice.objects.published().for_detail()
+        return Practice.objects.for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

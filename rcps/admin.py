@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from gfmd.admin import CuratedAdmin
+from gfmd.admin import ReviewedAdmin
 from rcps.models import RCP
 
 
 @admin.register(RCP)
-class RCPAdmin(CuratedAdmin):
+class RCPAdmin(ReviewedAdmin):
     list_display = ["name", "acronym", "short_name", "region", "md_engagement", "questionnaire"]
     list_filter = ["region", "md_engagement", "questionnaire"]
     search_fields = ["name", "short_name", "acronym", "aliases", "narrative"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
+from gfmd.lib.review import ReviewedModel, ReviewedQuerySet, published_related
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel, alias_list, citations_prefetch
 
@@ -41,13 +42,13 @@ class QuestionnaireResponse(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated")
 
 
-class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
+class RCPQuerySet(ReviewedQuerySet, SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
-        return self.prefetch_related("supporting_organisations")
+        return self.prefetch_related(published_related(RCP, "supporting_organisations"))
 
     def for_detail(self):
         return self.prefetch_related(
-            "supporting_organisations",
+            published_related(RCP, "supporting_organisations"),
             "members",
             citations_prefetch(),
             models.Prefetch(
@@ -56,7 +57,7 @@ class RCPQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         )
 
 
-class RCP(CuratedModel):
+class RCP(ReviewedModel, CuratedModel):
     search_weights = {
         "name": "A",
         "short_name": "A",

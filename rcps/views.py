@@ -6,6 +6,7 @@ from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
 from gfmd.lib.feeds import OldFeedAddress
 from gfmd.lib.listing import FilteredListView
+from gfmd.lib.review import PublishedObjectMixin
 from rcps.filters import RCPFilter
 from rcps.models import RCP
 
@@ -19,10 +20,10 @@ class RCPListView(FilteredListView):
     facets_name = "rcps"
 
     def base_queryset(self):
-        return RCP.objects.with_related()
+        return RCP.objects.published().with_related()
 
 
-class RCPDetailView(OldFeedAddress, CitableMixin, DetailView):
+class RCPDetailView(PublishedObjectMixin, OldFeedAddress, CitableMixin, DetailView):
     old_feed_url_name = "rcp-feed"
     template_name = "rcps/rcp_detail.html"
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gfmd.admin import CitationInline, CuratedAdmin
+from gfmd.admin import CitationInline, CuratedAdmin, ReviewedAdmin
 from roundtables.models import (
     Actor,
     FollowUp,
@@ -50,7 +50,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CuratedAdmin):
+class MeetingAdmin(ReviewedAdmin):
     list_display = ["title", "kind", "number", "city", "host_country", "start_date", "end_date"]
     list_filter = ["kind"]
     list_select_related = ["host_country"]
@@ -61,7 +61,7 @@ class MeetingAdmin(CuratedAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CuratedAdmin):
+class TopicAdmin(ReviewedAdmin):
     list_display = ["title", "category", "meeting", "order"]
     list_filter = ["category", "meeting"]
     list_select_related = ["meeting"]
@@ -71,7 +71,7 @@ class TopicAdmin(CuratedAdmin):
 
 
 @admin.register(Roundtable)
-class RoundtableAdmin(CuratedAdmin):
+class RoundtableAdmin(ReviewedAdmin):
     list_display = ["number", "title", "meeting"]
     list_filter = ["meeting"]
     list_select_related = ["meeting"]
@@ -82,7 +82,7 @@ class RoundtableAdmin(CuratedAdmin):
 
 
 @admin.register(HorizontalIssue)
-class HorizontalIssueAdmin(CuratedAdmin):
+class HorizontalIssueAdmin(ReviewedAdmin):
     list_display = ["title", "meeting", "theme", "order"]
     list_select_related = ["meeting", "theme"]
     search_fields = ["title", "summary"]
@@ -92,7 +92,7 @@ class HorizontalIssueAdmin(CuratedAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(CuratedAdmin):
+class SessionAdmin(ReviewedAdmin):
     list_display = ["code", "title", "label", "roundtable", "meeting"]
     list_filter = ["meeting", "roundtable", "themes"]
     list_select_related = ["roundtable", "meeting"]
@@ -121,7 +121,7 @@ class ActorAdmin(CuratedAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(CuratedAdmin):
+class RecommendationAdmin(ReviewedAdmin):
     list_display = ["__str__", "session", "horizontal_issue", "number", "status"]
     list_filter = ["status", "session__roundtable", "session", "horizontal_issue", "themes"]
     list_select_related = ["session", "horizontal_issue"]

@@ -13,7 +13,7 @@ def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
     return KeyMultipleFilter(
         label=_("Meeting"),
         field_name=field_name,
-        queryset=Meeting.objects.all(),
+        queryset=Meeting.objects.published(),
         to_field_name="slug",
         example="a meeting slug such as 'gfmd-2007'",
         label_field="title",
@@ -39,7 +39,7 @@ def roundtable_filter(field_name: str = "roundtable", **kwargs) -> KeyMultipleFi
     return KeyMultipleFilter(
         label=_("Roundtable"),
         field_name=field_name,
-        queryset=Roundtable.objects.all(),
+        queryset=Roundtable.objects.published(),
         to_field_name="number",
         alternatives=roundtable_by_slug,
         example="a roundtable number (1, 2 or 3) or slug ('gfmd-2007-roundtable-1')",
@@ -53,7 +53,7 @@ def session_filter(field_name: str = "session", **kwargs) -> KeyMultipleFilter:
     return KeyMultipleFilter(
         label=_("Session"),
         field_name=field_name,
-        queryset=Session.objects.all(),
+        queryset=Session.objects.published(),
         to_field_name="code",
         alternatives=session_by_meeting_or_slug,
         example="a session code ('1.1'), a meeting and a code ('gfmd-2007:1.1') or a slug",

@@ -69,7 +69,7 @@ class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
     session = session_filter()
     horizontal_issue = KeyMultipleFilter(
         label=_("Horizontal issue"),
-        queryset=HorizontalIssue.objects.all(),
+        queryset=HorizontalIssue.objects.published(),
         to_field_name="slug",
         example="'root-causes-of-migration', 'human-rights' or 'gender'",
         label_field="title",

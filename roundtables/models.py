@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
+from gfmd.lib.review import (
+    ReviewedModel,
+    ReviewedQuerySet,
+    published_related,
+    review_status_field,
+)
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models import CuratedModel, citations_prefetch
 from roundtables.findings import FindingKind, FollowUp, FollowUpStatus, ReportFinding
@@ -29,7 +35,7 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", _("Other gathering")
 
 
-class MeetingQuerySet(NaturalKeyQuerySet):
+class MeetingQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("host_country", "parent")
 
@@ -37,7 +43,11 @@ class MeetingQuerySet(NaturalKeyQuerySet):
         # Meta.ordering is not applied by Django to a query with GROUP BY: given again.
         return (
             self.with_related()
-            .annotate(session_count=models.Count("sessions"))
+            .annotate(
+                session_count=models.Count(
+                    "sessions", filter=Session.objects.published_condition("sessions__")
+                )
+            )
             .order_by(*self.model._meta.ordering)
         )
 
@@ -46,9 +56,10 @@ class MeetingQuerySet(NaturalKeyQuerySet):
         sessions in order."""
         return self.with_related().prefetch_related(
             citations_prefetch(),
-            "parts",
-            "topics",
-            "horizontal_issues",
+            *(
+                published_related(Meeting, name)
+                for name in ("parts", "topics", "horizontal_issues")
+            ),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.published()
@@ -57,14 +68,16 @@ class MeetingQuerySet(NaturalKeyQuerySet):
             ),
             models.Prefetch(
                 "roundtables",
-                queryset=Roundtable.objects.prefetch_related(
-                    models.Prefetch("sessions", queryset=Session.objects.order_by("order"))
+                queryset=Roundtable.objects.published().prefetch_related(
+                    models.Prefetch(
+                        "sessions", queryset=Session.objects.published().order_by("order")
+                    )
                 ),
             ),
         )
 
 
-class Meeting(CuratedModel):
+class Meeting(ReviewedModel, CuratedModel):
     """A GFMD meeting, or another gathering the documents describe (the 2006 High-level Dialogue,
     a Friends of the Forum meeting, the Civil Society Day held alongside the Brussels meeting)."""
 
@@ -119,12 +132,12 @@ class Meeting(CuratedModel):
         return key_url("meeting-detail", self.slug)
 
 
-class TopicQuerySet(NaturalKeyQuerySet):
+class TopicQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("meeting").prefetch_related(citations_prefetch())
 
 
-class Topic(CuratedModel):
+class Topic(ReviewedModel, CuratedModel):
     """A titled part of a meeting's report that is not a session: the Forum's operating
     modalities, the Marketplace, the conclusions. Kept so a reader can find them."""
 
@@ -149,15 +162,15 @@ class Topic(CuratedModel):
         return key_url("topic-detail", self.slug)
 
 
-class RoundtableQuerySet(NaturalKeyQuerySet):
+class RoundtableQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("meeting")
 
     def for_detail(self):
         return self.with_related().prefetch_related(
-            "themes",
+            published_related(Roundtable, "themes"),
             citations_prefetch(),
-            models.Prefetch("sessions", queryset=Session.objects.order_by("order")),
+            models.Prefetch("sessions", queryset=Session.objects.published().order_by("order")),
             models.Prefetch(
                 "participations",
                 queryset=Participation.objects.published().select_related(
@@ -167,7 +180,7 @@ class RoundtableQuerySet(NaturalKeyQuerySet):
         )
 
 
-class Roundtable(CuratedModel):
+class Roundtable(ReviewedModel, CuratedModel):
     natural_key_fields = ("meeting", "number")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="roundtables")
@@ -194,18 +207,20 @@ class Roundtable(CuratedModel):
         return key_url("roundtable-detail", self.slug)
 
 
-class HorizontalIssueQuerySet(NaturalKeyQuerySet):
+class HorizontalIssueQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
     def for_detail(self):
         return self.select_related("meeting", "theme").prefetch_related(
             citations_prefetch(),
             models.Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.published().prefetch_related("actors", "themes"),
+                queryset=Recommendation.objects.published().prefetch_related(
+                    "actors", published_related(Recommendation, "themes")
+                ),
             ),
         )
 
 
-class HorizontalIssue(CuratedModel):
+class HorizontalIssue(ReviewedModel, CuratedModel):
     """A cross-cutting issue of a meeting (root causes of migration, human rights, gender), with
     its own numbered policy directions."""
 
@@ -230,9 +245,11 @@ class HorizontalIssue(CuratedModel):
         return key_url("horizontal-issue-detail", self.slug)
 
 
-class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
+class SessionQuerySet(ReviewedQuerySet, SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
-        return self.select_related("roundtable", "meeting").prefetch_related("themes")
+        return self.select_related("roundtable", "meeting").prefetch_related(
+            published_related(Session, "themes")
+        )
 
     def for_detail(self):
         return self.with_related().prefetch_related(
@@ -245,19 +262,21 @@ class SessionQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
             ),
             models.Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.published().prefetch_related("themes", "actors"),
+                queryset=Recommendation.objects.published().prefetch_related(
+                    published_related(Recommendation, "themes"), "actors"
+                ),
             ),
             models.Prefetch(
                 "practices",
-                queryset=related_model(Session, "practices")
+                queryset=(practices := related_model(Session, "practices"))
                 .objects.published()
-                .prefetch_related("themes", "countries"),
+                .prefetch_related(published_related(practices, "themes"), "countries"),
                 to_attr="published_practices",
             ),
         )
 
 
-class Session(CuratedModel):
+class Session(ReviewedModel, CuratedModel):
     """A session of a roundtable. Roundtable 2 printed its sessions as 'Theme 1' to 'Theme 4';
     they are sessions 2.1-2.4 here, and `label` keeps the printed name findable."""
 
@@ -483,15 +502,11 @@ class Actor(CuratedModel):
         return self.name
 
 
-class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
-    def published(self):
-        """Never generated test data, unless the server serves it (GFMD_SERVE_SYNTHETIC)."""
-        return self if settings.GFMD_SERVE_SYNTHETIC else self.filter(synthetic=False)
-
+class RecommendationQuerySet(ReviewedQuerySet, SearchableQuerySet, NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related(
             "session", "session__roundtable", "horizontal_issue"
-        ).prefetch_related("themes", "actors")
+        ).prefetch_related(published_related(Recommendation, "themes"), "actors")
 
     def for_detail(self):
         return self.with_related().prefetch_related(
@@ -502,7 +517,7 @@ class RecommendationQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         )
 
 
-class Recommendation(CuratedModel):
+class Recommendation(ReviewedModel, CuratedModel):
     """A numbered recommendation or proposed action of a session, or a numbered policy direction
     of a horizontal issue, numbered as printed."""
 
@@ -533,6 +548,9 @@ class Recommendation(CuratedModel):
         max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.PROPOSED
     )
     status_note = models.TextField(blank=True, help_text="Follow-up toward the next meeting.")
+    # `status` is the follow-up; where the recommendation stands in review is this field
+    review_status = review_status_field()
+    review_field = "review_status"
     synthetic = models.BooleanField(
         default=False, editable=False, help_text="Generated test data, never real."
     )

@@ -7,6 +7,7 @@ from gfmd.citing import CitableMixin
 from gfmd.lib.facets import facet_table
 from gfmd.lib.feeds import FeedLinkMixin, OldFeedAddress
 from gfmd.lib.listing import FilteredListView
+from gfmd.lib.review import PublishedObjectMixin
 from roundtables.filters import RecommendationFilter
 from roundtables.models import HorizontalIssue, Meeting, Recommendation, Roundtable, Session, Topic
 
@@ -17,31 +18,31 @@ class MeetingListView(FeedLinkMixin, ListView):
     template_name = "roundtables/meeting_list.html"
 
     def get_queryset(self):
-        return Meeting.objects.with_session_count()
+        return Meeting.objects.published().with_session_count()
 
 
-class MeetingDetailView(CitableMixin, DetailView):
+class MeetingDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "roundtables/meeting_detail.html"
 
     def get_queryset(self):
         return Meeting.objects.for_detail()
 
 
-class RoundtableDetailView(CitableMixin, DetailView):
+class RoundtableDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "roundtables/roundtable_detail.html"
 
     def get_queryset(self):
         return Roundtable.objects.for_detail()
 
 
-class SessionDetailView(CitableMixin, DetailView):
+class SessionDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "roundtables/session_detail.html"
 
     def get_queryset(self):
         return Session.objects.for_detail()
 
 
-class HorizontalIssueDetailView(DetailView):
+class HorizontalIssueDetailView(PublishedObjectMixin, DetailView):
     query_parameters = ()
     template_name = "roundtables/horizontalissue_detail.html"
 
@@ -49,7 +50,7 @@ class HorizontalIssueDetailView(DetailView):
         return HorizontalIssue.objects.for_detail()
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(PublishedObjectMixin, DetailView):
     query_parameters = ()
     template_name = "roundtables/topic_detail.html"
 
@@ -83,9 +84,9 @@ class RecommendationListView(FilteredListView):
         return Recommendation.objects.published().with_related()
 
 
-class RecommendationDetailView(OldFeedAddress, CitableMixin, DetailView):
+class RecommendationDetailView(PublishedObjectMixin, OldFeedAddress, CitableMixin, DetailView):
     old_feed_url_name = "recommendation-feed"
     template_name = "roundtables/recommendation_detail.html"
 
     def get_queryset(self):
-        return Recommendation.objects.published().for_detail()
+        return Recommendation.objects.for_detail()

@@ -1,6 +1,8 @@
 """The curators' queue of proposals and problem reports: accept, ask for more, or decline, with a
 note (gfmd.curation.submissions)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -52,6 +54,11 @@ class SubmissionAdmin(admin.ModelAdmin):
                     ),
                     messages.SUCCESS,
                 )
+            elif step == SubmissionStatus.ACCEPTED and obj.record is not None:
+                submissions.submission_set_status(
+                    submission=obj, status=step, user=request.user, note=note
+                )
+                return self.correct_record(request, obj)
             else:
                 submissions.submission_set_status(
                     submission=obj, status=step, user=request.user, note=note
@@ -92,6 +99,29 @@ class ProposalAdmin(SubmissionAdmin):
 
 @admin.register(ProblemReport)
 class ProblemReportAdmin(SubmissionAdmin):
+    def correct_record(self, request, report):
+        """An accepted report opens the record's change form, with the report beside it and a
+        change reason naming it, so that saving the correction makes a new version of the
+        record whose history (and public changes list) says where it came from. The edit goes
+        live as every edit of a published record does; a draft stays a draft."""
+        record = report.record
+        meta = record._meta
+        self.message_user(
+            request,
+            format_html(
+                "Accepted {}: correct the record below and save. What is wrong: {} "
+                "The correct information: {} Its source: {}",
+                report.reference,
+                report.problem,
+                report.correction or "not given.",
+                report.source or "not given.",
+            ),
+            messages.INFO,
+        )
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+        reason = f"Correction from problem report {report.reference}"
+        return HttpResponseRedirect(f"{url}?{urlencode({'change_reason': reason})}")
+
     list_display = ["reference", "record_link", "status", "submitted_at"]
     list_select_related = ["content_type"]
     search_fields = [*SubmissionAdmin.search_fields, "problem", "correction"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gfmd.lib import data_version
 from gfmd.lib.datapackage import Column, Table, field_column, write_package
+from gfmd.lib.review import is_reviewed, published
 from gfmd.models import Citation, Country, Organisation, ReferencedDocument, SourceDocument
 from practices.models import Practice, Theme
 from rcps.models import RCP
@@ -27,19 +28,19 @@ from roundtables.models import (
     Topic,
 )
 
-# resource name, model, the public records
+# resource name, model, the public records (published ones: gfmd.lib.review)
 RESOURCES = (
     ("countries", Country, lambda: Country.objects.all()),
-    ("organisations", Organisation, lambda: Organisation.objects.all()),
+    ("organisations", Organisation, lambda: Organisation.objects.published()),
     ("sources", SourceDocument, lambda: SourceDocument.objects.all()),
     ("referenced_documents", ReferencedDocument, lambda: ReferencedDocument.objects.all()),
     ("report_findings", ReportFinding, lambda: ReportFinding.objects.all()),
-    ("themes", Theme, lambda: Theme.objects.all()),
-    ("meetings", Meeting, lambda: Meeting.objects.all()),
-    ("roundtables", Roundtable, lambda: Roundtable.objects.all()),
-    ("sessions", Session, lambda: Session.objects.all()),
-    ("horizontal_issues", HorizontalIssue, lambda: HorizontalIssue.objects.all()),
-    ("topics", Topic, lambda: Topic.objects.all()),
+    ("themes", Theme, lambda: Theme.objects.published()),
+    ("meetings", Meeting, lambda: Meeting.objects.published()),
+    ("roundtables", Roundtable, lambda: Roundtable.objects.published()),
+    ("sessions", Session, lambda: Session.objects.published()),
+    ("horizontal_issues", HorizontalIssue, lambda: HorizontalIssue.objects.published()),
+    ("topics", Topic, lambda: Topic.objects.published()),
     ("actors", Actor, lambda: Actor.objects.all()),
     ("participations", Participation, lambda: Participation.objects.published()),
     ("recommendations", Recommendation, lambda: Recommendation.objects.published()),
@@ -51,14 +52,13 @@ RESOURCES = (
         ).select_related("recommendation"),
     ),
     ("practices", Practice, lambda: Practice.objects.published()),
-    ("rcps", RCP, lambda: RCP.objects.all()),
+    ("rcps", RCP, lambda: RCP.objects.published()),
 )
 NAMES = {model: name for name, model, _ in RESOURCES}
 SKIPPED = {"id", "synthetic", "published"}
-# Every practice exported is published: its review status says nothing more. A source's file
-# name and ingest bookkeeping are never public.
+# Every record exported is published: its review status says nothing more (skipped in
+# model_table). A source's file name and ingest bookkeeping are never public.
 SKIPPED_OF = {
-    (Practice, "status"),
     (SourceDocument, "seed_file"),
     (SourceDocument, "text_sha256"),
     (SourceDocument, "ingested_at"),
@@ -120,6 +120,8 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
     for model_field in model._meta.concrete_fields:
         if model_field.name in SKIPPED or (model, model_field.name) in SKIPPED_OF:
             continue
+        if is_reviewed(model) and model_field.name == model.review_field:
+            continue
         if getattr(model_field, "generated", False):
             continue
         if model_field.is_relation:
@@ -166,8 +168,11 @@ def model_table(name: str, model, queryset) -> tuple[Table, list[Table]]:
             Table(
                 f"{name}_{m2m.name}",
                 f"Which {related._meta.verbose_name_plural} each {singular} links ({m2m.name}).",
-                lambda t=through, s=source, g=target, q=queryset: (
-                    t.objects.filter(**{f"{s}__in": q()})
+                # both ends public: a link to a draft is not exported
+                lambda t=through, s=source, g=target, q=queryset, r=related: (
+                    t.objects.filter(
+                        **{f"{s}__in": q(), f"{g}__in": published(r._default_manager.all())}
+                    )
                     .select_related(s, g)
                     .order_by(f"{s}_id", f"{g}_id")
                 ),

@@ -40,7 +40,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, router, transaction
 from django.db.models import ProtectedError
 
-from gfmd.lib.history import record_snapshot
+from gfmd.lib.history import REASON_MAX_LENGTH, record_snapshot
 from gfmd.lib.models import has_synthetic
 from gfmd.models import Citation, FixtureLoad, Passage, SourceDocument
 
@@ -124,7 +124,7 @@ def _load_files(root, paths, force, progress, report) -> None:
             if progress:
                 progress(f"{relative}: unchanged, skipped")
             continue
-        loader = Loader(relative)
+        loader = Loader(relative, reason=f"curated data ({root.name}/{relative})")
         loader.load_text(raw.decode("utf-8"))
         keys = {(label, pk) for label, pk in loader.top_level}
         listed |= keys
@@ -154,8 +154,10 @@ def _load_files(root, paths, force, progress, report) -> None:
 
 
 class Loader:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, reason: str = "") -> None:
         self.source = source
+        # the history entry of each record written: which file it came from
+        self.reason = (reason or f"curated data ({source})")[:REASON_MAX_LENGTH]
         self.records = 0
         self.created = 0
         self.top_level: list[tuple[str, int]] = []
@@ -247,6 +249,7 @@ class Loader:
             instance.full_clean()
         except ValidationError as exc:
             raise CuratedDataError(f"{where}: {_format_validation(exc)}") from None
+        instance._change_reason = self.reason
         instance.save()
         self.records += 1
         self.created += int(created)

@@ -35,7 +35,7 @@ def restore_backup(path: Path, database: str = "default") -> int:
             "restore only loads into an empty database, so that nothing is mixed or "
             "overwritten: create a new database, run `manage.py migrate`, and restore there."
         )
-    loader = Loader(path.name)
+    loader = Loader(path.name, reason=f"restored from {path.name}")
     try:
         with transaction.atomic(using=database):
             loader.load_text(text)

@@ -1,11 +1,13 @@
 """The curators' handling of proposals and reports: accept, ask for more, decline, with a note.
 
 Accepting a proposal makes a draft practice (never a published one: it then goes through review,
-practices.review), citing the proposal's passage where it names a document of the knowledge base.
+gfmd.lib.review), citing the proposal's passage where it names a document of the knowledge base.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -78,11 +80,42 @@ def proposal_accept(*, proposal: Proposal, user, note: str = "") -> Practice:
     return practice
 
 
+def ask_for_more_message(submission, note: str) -> EmailMessage:
+    """The e-mail asking the sender of `submission` for more: to their address alone (no other
+    recipient sees it), with the curator's note and the reference; replies reach the curators
+    (GFMD_CURATORS_EMAIL)."""
+    what = "proposal" if isinstance(submission, Proposal) else "report"
+    body = (
+        f"Dear {submission.name},\n\n"
+        f"Thank you for your {what} to GFMD Practices (reference {submission.reference}). "
+        "Before we can act on it, a curator asks for more information:\n\n"
+        f"{note}\n\n"
+        f"Please reply to this e-mail, keeping the reference {submission.reference} in the "
+        f"subject. Nothing from your {what} is published until a curator has accepted it.\n"
+    )
+    return EmailMessage(
+        subject=f"Your {what} {submission.reference} to GFMD Practices: more information, please",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[submission.email],
+        reply_to=[settings.GFMD_CURATORS_EMAIL],
+    )
+
+
 @transaction.atomic
 def submission_set_status(*, submission, status: str, user, note: str = "") -> None:
-    """Ask for more, decline, or (for a report) accept, with the curator's note."""
+    """Ask for more (an e-mail to the sender), decline, or (for a report) accept, with the
+    curator's note. If the e-mail cannot be sent, nothing changes and the curator is told."""
     if status not in SubmissionStatus.values or status == SubmissionStatus.NEW:
         raise HandlingRefused(f"Unknown step {status!r}.")
     if status != SubmissionStatus.ACCEPTED and not note:
         raise HandlingRefused("Say why in the curator note.")
     _handled(submission, status, user=user, note=note)
+    if status == SubmissionStatus.NEEDS_INFO:
+        try:
+            ask_for_more_message(submission, note).send()
+        except OSError as exc:  # SMTP refused or unreachable: the step is rolled back
+            raise HandlingRefused(
+                f"The e-mail to the sender of {submission.reference} could not be sent ({exc}); "
+                "nothing was changed. Try again later."
+            ) from None

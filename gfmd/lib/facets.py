@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 
 from gfmd.lib.data_version import cached, query_key
+from gfmd.lib.review import published_condition
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,10 @@ def hierarchy_rows(spec: FacetSpec, filterset, records, limit: int):
         f"{source}_id"
     )
     key = declared.extra["to_field_name"]
+    values = declared.queryset.model
     rows = (
-        declared.queryset.model._default_manager.annotate(n=DistinctCount(links))
+        values._default_manager.filter(published_condition(values))
+        .annotate(n=DistinctCount(links))
         .filter(n__gt=0)
         .order_by("-n", key)
         .values_list(key, *label_fields(declared), "n")[:limit]
@@ -146,10 +149,15 @@ def facet_rows(spec: FacetSpec, filterset, records, limit: int):
     base = model._default_manager.filter(pk__in=records)
     choices = isinstance(spec.label_source, dict)
     fields = [spec.key] if choices else [spec.key, *spec.label_source]
+    shown = Q(**{f"{spec.key}__isnull": False})
+    if not choices:  # a value is a record: only one the public sees (a draft is no value)
+        path = spec.key.rsplit("__", 1)[0]
+        shown &= published_condition(filterset.filters[spec.name].queryset.model, f"{path}__")
     rows = (
         # Filtering before values() makes the grouping reuse this one inner join; filtering
-        # after annotate() joined the relation a second time and multiplied the rows.
-        base.filter(**{f"{spec.key}__isnull": False})
+        # after annotate() joined the relation a second time and multiplied the rows. The
+        # condition of a published value is in the same filter(), on the same join.
+        base.filter(shown)
         .values(*fields)
         .annotate(n=Count("pk", distinct=spec.distinct))
         .order_by("-n", spec.key)[:limit]

@@ -16,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from gfmd.lib.filters import error_message, every_value_checked
+from gfmd.lib.review import published
 
 LIMIT = 50
 # The page's own parameters that do not narrow the list.
@@ -107,7 +108,8 @@ class PageFeed(RecordFeed):
         }
 
     def items(self):
-        queryset = with_history_dates(self.records())
+        # published records only, whatever `records()` reads (gfmd.lib.review)
+        queryset = with_history_dates(published(self.records()))
         return queryset.order_by("-last_changed", "pk")[:LIMIT]
 
 
@@ -131,12 +133,15 @@ class ListFeed(PageFeed):
         return self.filterset.qs
 
 
-def feed_url(request, url_name: str) -> str:
+def feed_url(request, url_name: str, accepted=None) -> str:
     """The address of a list's feed with the filters of this request to its page (not its page
-    number or sort, which do not change what the feed holds)."""
+    number or sort, which do not change what the feed holds), and of those only the `accepted`
+    ones when the page says which it reads: the page cache keys on those alone, so a tag
+    appended to one visitor's link is never in the page served to the next."""
     params = request.GET.copy()
-    for name in NOT_FILTERS:
-        params.pop(name, None)
+    for name in list(params):
+        if name in NOT_FILTERS or (accepted is not None and name not in accepted):
+            params.pop(name)
     query = params.urlencode()
     return reverse(url_name) + (f"?{query}" if query else "")
 
@@ -149,7 +154,8 @@ class FeedLinkMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["feed_url"] = feed_url(self.request, self.feed_url_name)
+        accepted = getattr(self, "query_parameters", None)
+        context["feed_url"] = feed_url(self.request, self.feed_url_name, accepted)
         return context
 
 

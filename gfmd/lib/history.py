@@ -188,7 +188,13 @@ def revert_record(
         raise RevertRefused(f"This record has no version {to_version}.")
     if to_version == instance.version:
         raise RevertRefused(f"Version {to_version} is the current version: nothing to revert.")
+    # Where the record stands in review (gfmd.lib.review) is not content: a revert keeps it, so
+    # that reverting to a published version publishes nothing without a second curator.
+    review_field = getattr(model, "review_field", None)
+    kept = getattr(instance, review_field) if review_field else None
     _restore_fields(instance, row)
+    if review_field:
+        setattr(instance, review_field, kept)
     _validated_save(instance, user, reason or f"Reverted to version {to_version}")
     relations = snapshot_before(row)
     missing = _restore_relations(instance, relations) if relations is not None else []

@@ -52,6 +52,17 @@ class HistoryAdminMixin:
         middle = [f for f in fields if f not in first and f not in last]
         return [*first, *middle, *last]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A change form opened with ?change_reason=… (from a problem report being accepted)
+        # starts with that reason, which the curator may change.
+        reason = request.GET.get("change_reason", "")[: history.REASON_MAX_LENGTH]
+        adminform = context.get("adminform")
+        if reason and request.method == "GET" and adminform is not None:
+            field = adminform.form.fields.get("change_reason")
+            if field is not None:
+                field.initial = reason
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         history.record_snapshot(

@@ -135,7 +135,9 @@ class FilteredListView(ListView):
             year_range=[self.filterset.form[name] for name in self.year_range],
         )
         if self.feed_url_name:
-            context["feed_url"] = feed_url(self.request, self.feed_url_name)
+            context["feed_url"] = feed_url(
+                self.request, self.feed_url_name, self.query_parameters()
+            )
         if self.facet_table and not self.filter_error:
             context["facets"] = self.facets()
             context["facet_fields"] = cached_facet_fields(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gfmd.lib.links import key_url
 from gfmd.lib.models import VersionedModel, related_model
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
+from gfmd.lib.review import ReviewedModel, ReviewedQuerySet, published_related
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
 from gfmd.models.sources import (
     READER_PAGE_SIZE,
@@ -74,10 +75,12 @@ class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
         return self.annotate_practice_count().prefetch_related(
             models.Prefetch(
                 "practices",
-                queryset=practices.objects.published().prefetch_related("themes"),
+                queryset=practices.objects.published().prefetch_related(
+                    published_related(practices, "themes")
+                ),
                 to_attr="published_practices",
             ),
-            "rcps",
+            published_related(self.model, "rcps"),
             models.Prefetch(
                 "participations",
                 queryset=participations.objects.published().select_related(
@@ -160,7 +163,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
+class OrganisationQuerySet(ReviewedQuerySet, SearchableQuerySet, SlugQuerySet):
     def with_related(self):
         return self.select_related("country")
 
@@ -177,7 +180,7 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         return self.with_related().prefetch_related(
             citations_prefetch(),
             models.Prefetch("practices", queryset=practices.objects.published()),
-            "rcps",
+            published_related(self.model, "rcps"),
             models.Prefetch(
                 "participations",
                 queryset=participations.objects.published().select_related(
@@ -187,7 +190,7 @@ class OrganisationQuerySet(SearchableQuerySet, SlugQuerySet):
         )
 
 
-class Organisation(VersionedModel):
+class Organisation(ReviewedModel, VersionedModel):
     search_weights = {"name": "A", "acronym": "A", "aliases": "A", "description": "B"}
     search = search_field(search_weights)
 

@@ -61,7 +61,8 @@ class OverviewView(TemplateView):
         by_country = practices_by_country()
         countries = {c.iso3: c for c in Country.objects.filter(iso3__in=by_country)}
         by_theme = (
-            Theme.objects.filter(practices__in=published)
+            Theme.objects.published()
+            .filter(practices__in=published)
             .annotate(n=Count("practices", distinct=True))
             .order_by("-n", "name")
         )
@@ -73,7 +74,7 @@ class OverviewView(TemplateView):
             .order_by("-n")
         )
         engagement = dict(Engagement.choices)
-        rcp_rows = RCP.objects.values("region", "md_engagement").annotate(n=Count("pk"))
+        rcp_rows = RCP.objects.published().values("region", "md_engagement").annotate(n=Count("pk"))
         rcp_table: dict[str, dict[str, int]] = {}
         for row in rcp_rows:
             rcp_table.setdefault(row["region"], {})[row["md_engagement"]] = row["n"]

@@ -82,7 +82,7 @@ KINDS = (
     (
         "session",
         _("Sessions"),
-        lambda: Session.objects.select_related("meeting"),
+        lambda: Session.objects.published().select_related("meeting"),
         "title",
         "summary",
         lambda session: (
@@ -93,7 +93,7 @@ KINDS = (
     (
         "rcp",
         _("Regional consultative processes"),
-        lambda: RCP.objects.all(),
+        lambda: RCP.objects.published(),
         "name",
         "narrative",
         lambda rcp: rcp.get_region_display(),
@@ -101,7 +101,7 @@ KINDS = (
     (
         "organisation",
         _("Organisations"),
-        lambda: Organisation.objects.all(),
+        lambda: Organisation.objects.published(),
         "name",
         "description",
         lambda org: org.get_kind_display(),

@@ -79,13 +79,13 @@ def build_index() -> dict[str, list[tuple[str, int, str, str]]]:
                 entries.append((kind, pk, label, key))
 
     rcp_fields = ["pk", "name", "short_name", "acronym"] + (["aliases"] if has_aliases(RCP) else [])
-    for rcp in RCP.objects.only(*rcp_fields[1:]):
+    for rcp in RCP.objects.published().only(*rcp_fields[1:]):
         label = rcp.short_name or rcp.name
         for name in [rcp.name, rcp.short_name, rcp.acronym, *aliases(rcp)]:
             if name:
                 add(name, "rcp", rcp.pk, label)
     org_fields = ["name", "acronym"] + (["aliases"] if has_aliases(Organisation) else [])
-    for org in Organisation.objects.only(*org_fields):
+    for org in Organisation.objects.published().only(*org_fields):
         label = f"{org.name} ({org.acronym})" if org.acronym else org.name
         for name in [org.name, org.acronym, *aliases(org)]:
             if name:

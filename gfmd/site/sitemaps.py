@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
 
+from gfmd.lib.review import published
 from gfmd.models import Country, Organisation, SourceDocument
 from practices.models import Practice, Theme
 from rcps.models import RCP
@@ -15,8 +16,8 @@ class RecordSitemap(Sitemap):
         self.queryset_factory = queryset_factory
 
     def items(self):
-        # The page URL needs only the key: read no more than that.
-        return self.queryset_factory().order_by("pk")
+        # The page URL needs only the key: read no more than that. Published records only.
+        return published(self.queryset_factory()).order_by("pk")
 
     def location(self, item):
         return item.get_absolute_url()

@@ -18,6 +18,7 @@ from gfmd.citing import CitableMixin, render_citable
 from gfmd.lib.data_version import cached
 from gfmd.lib.feeds import FeedLinkMixin, feed_url
 from gfmd.lib.filters import error_message
+from gfmd.lib.review import PublishedObjectMixin
 from gfmd.lib.search import suggest
 from gfmd.models import Country, Organisation, SourceDocument
 from gfmd.site.search import KINDS, SearchPageForm, search_all
@@ -39,10 +40,10 @@ class HomeView(TemplateView):
                     .prefetch_related("countries")}  # fmt: skip
         context.update(
             counts=summary["counts"],
-            themes=Theme.objects.top_level(),
+            themes=Theme.objects.published().top_level(),
             featured=[featured[pk] for pk in summary["featured"] if pk in featured],
             sources=SourceDocument.objects.all(),
-            meeting=Meeting.objects.filter(kind="gfmd").order_by("number").first(),
+            meeting=Meeting.objects.published().filter(kind="gfmd").order_by("number").first(),
         )
         return context
 
@@ -52,9 +53,9 @@ def home_summary() -> dict:
     return {
         "counts": {
             "practices": practices.count(),
-            "sessions": Session.objects.count(),
+            "sessions": Session.objects.published().count(),
             "recommendations": Recommendation.objects.published().count(),
-            "rcps": RCP.objects.count(),
+            "rcps": RCP.objects.published().count(),
             "countries": Country.objects.filter(
                 Exists(practices.filter(countries=OuterRef("pk")))
             ).count(),
@@ -97,7 +98,7 @@ class SearchView(TemplateView):
                 kinds=kinds or [],
                 kind_choices=[(kind, label) for kind, label, *_ in KINDS],
                 as_typed_url="?" + urlencode([("q", text), ("as_typed", "1")]),
-                feed_url=feed_url(request, "search-feed"),
+                feed_url=feed_url(request, "search-feed", self.query_parameters),
             )
         return self.render_to_response(context)
 
@@ -184,10 +185,10 @@ class OrganisationListView(FeedLinkMixin, ListView):
     template_name = "gfmd/organisation_list.html"
 
     def get_queryset(self):
-        return Organisation.objects.with_practice_count()
+        return Organisation.objects.published().with_practice_count()
 
 
-class OrganisationDetailView(CitableMixin, DetailView):
+class OrganisationDetailView(PublishedObjectMixin, CitableMixin, DetailView):
     template_name = "gfmd/organisation_detail.html"
 
     def get_queryset(self):

@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from gfmd.lib.history import public_changes
+from gfmd.lib.review_admin import review_queue as admin_review_queue
 
 register = template.Library()
 
@@ -88,3 +89,11 @@ def passage_text(passage, excerpts=()):
         done = end
     parts.append(escape(text[done:]))
     return mark_safe("".join(str(part) for part in parts))
+
+
+@register.simple_tag(takes_context=True)
+def review_queue(context):
+    """The drafts and records in review of every kind the signed-in curator may change, for the
+    admin's index page (gfmd.lib.review_admin.review_queue)."""
+    user = context["request"].user
+    return [row for row in admin_review_queue() if user.has_perm(row["perm"])]

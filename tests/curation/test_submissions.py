@@ -167,3 +167,122 @@ def test_a_burst_of_100_is_rate_limited_without_losing_an_accepted_proposal(
     assert "Too many proposals" in limited.content.decode()
     other_address = Client(REMOTE_ADDR="192.0.2.7")
     assert other_address.post("/propose/", proposal_data()).status_code == 302
+
+
+def _burst_from(client_ip: str, **headers) -> list[int]:
+    """Six proposals over one connection from nginx (127.0.0.1) for the client `client_ip`."""
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    forwarded = {"HTTP_X_REAL_IP": client_ip, "HTTP_X_FORWARDED_FOR": client_ip, **headers}
+    return [client.post("/propose/", proposal_data(), **forwarded).status_code for _ in range(6)]
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_forwarded_client(settings):
+    settings.GFMD_SUBMISSION_RATE = "5/hour"
+    settings.GFMD_TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    assert _burst_from("198.51.100.1") == [302] * 5 + [429]
+    # Another client behind the same proxy has its own count.
+    assert _burst_from("198.51.100.2")[0] == 302
+    # A header that is no address is ignored: the proxy's own address is counted.
+    assert _burst_from("not-an-address")[:5] == [302] * 5
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(settings):
+    settings.GFMD_SUBMISSION_RATE = "5/hour"
+    settings.GFMD_TRUSTED_PROXIES = frozenset()
+    assert _burst_from("198.51.100.3") == [302] * 5 + [429]
+    # A client claiming another address gets no fresh count: the connection's address is used.
+    assert _burst_from("198.51.100.4") == [429] * 6
+
+
+def test_asking_for_more_e_mails_the_sender_alone_with_the_note_and_reference(
+    staff_client, settings, mailoutbox
+):
+    settings.GFMD_CURATORS_EMAIL = "curators@example.org"
+    Client().post("/propose/", proposal_data())
+    proposal = Proposal.objects.get()
+    url = f"/admin/curation/proposal/{proposal.pk}/change/"
+    staff_client.post(url, {"curator_note": "Which page of the report?", "_needs_info": "1"})
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["ana@example.org"] and not message.cc and not message.bcc
+    assert message.reply_to == ["curators@example.org"]
+    assert proposal.reference in message.subject
+    assert "Which page of the report?" in message.body and proposal.reference in message.body
+    assert "Dear Ana Visitor" in message.body
+    # Declining sends nothing.
+    staff_client.post(url, {"curator_note": "Not a practice", "_decline": "1"})
+    assert len(mailoutbox) == 1
+
+
+def test_a_report_sender_is_asked_for_more_by_e_mail(mailoutbox, django_user_model):
+    practice = make_practice()
+    content_type = ContentType.objects.get_for_model(Practice)
+    Client().post(
+        f"/report/{content_type.pk}/{practice.pk}/",
+        {"problem": "The year is wrong.", "name": "Bo", "email": "bo@example.org"},
+    )
+    report = ProblemReport.objects.get()
+    curator = django_user_model.objects.create_superuser("c3", "c3@example.org", "pw")
+    submissions.submission_set_status(
+        submission=report, status=SubmissionStatus.NEEDS_INFO, user=curator, note="Which year?"
+    )
+    assert [m.to for m in mailoutbox] == [["bo@example.org"]]
+    assert "your report" in mailoutbox[0].body and report.reference in mailoutbox[0].subject
+
+
+def test_when_the_e_mail_cannot_be_sent_nothing_changes(settings, django_user_model):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    Client().post("/propose/", proposal_data())
+    proposal = Proposal.objects.get()
+    curator = django_user_model.objects.create_superuser("c4", "c4@example.org", "pw")
+    with pytest.raises(submissions.HandlingRefused, match="could not be sent"):
+        submissions.submission_set_status(
+            submission=proposal, status=SubmissionStatus.NEEDS_INFO, user=curator, note="More?"
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == SubmissionStatus.NEW
+
+
+def test_accepting_a_report_opens_the_record_to_correct_with_the_report_as_its_reason(
+    staff_client,
+):
+    from tests.gfmd.test_locking import change_form
+
+    practice = make_practice(start_year=1999)
+    content_type = ContentType.objects.get_for_model(Practice)
+    Client().post(
+        f"/report/{content_type.pk}/{practice.pk}/",
+        {
+            "problem": "The start year is wrong.",
+            "correction": "It began in 2003.",
+            "source": "The report, line 12.",
+            "name": "Bo",
+            "email": "bo@example.org",
+        },
+    )
+    report = ProblemReport.objects.get()
+    accepted = staff_client.post(
+        f"/admin/curation/problemreport/{report.pk}/change/",
+        {"curator_note": "Checked: 2003", "_accept": "1"},
+    )
+    report.refresh_from_db()
+    assert report.status == SubmissionStatus.ACCEPTED and report.curator_note == "Checked: 2003"
+    location = accepted["Location"]
+    assert location.startswith(f"/admin/practices/practice/{practice.pk}/change/?change_reason=")
+    form_page = staff_client.get(location)
+    body = form_page.content.decode()
+    assert "It began in 2003." in body and report.reference in body  # the report beside the form
+    reason = form_page.context["adminform"].form["change_reason"].value()
+    assert reason == f"Correction from problem report {report.reference}"
+
+    data = change_form(staff_client, practice)
+    data.update(start_year=2003, change_reason=reason)
+    saved = staff_client.post(f"/admin/practices/practice/{practice.pk}/change/", data)
+    assert saved.status_code == 302
+    practice.refresh_from_db()
+    assert practice.start_year == 2003 and practice.version == 2
+    assert practice.history.first().history_change_reason == reason
+    public = Client().get(practice.get_absolute_url()).content.decode()
+    assert f"by a curator (version 2): Correction from problem report {report.reference}" in public

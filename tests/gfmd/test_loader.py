@@ -315,3 +315,27 @@ def test_a_nameless_meeting_participation_names_the_field(tmp_path):
     )
     with pytest.raises(CuratedDataError, match="field 'name' is required"):
         load_directory(tmp_path)
+
+
+def test_a_loaded_record_s_history_names_its_file_not_none(staff_client, tmp_path):
+    """A version written by loading the curated data has no user: the admin's history says it
+    came from the curated data files, and which one, and so does the public changes list."""
+    folder = tmp_path / "fixtures"
+    (folder / "practices").mkdir(parents=True)
+    (folder / "practices" / "themes-loaded.yaml").write_text(
+        "- model: practices.theme\n  slug: loaded-theme\n  name: Loaded theme\n  kind: topic\n"
+    )
+    load_directory(folder)
+    theme = Theme.objects.get(slug="loaded-theme")
+    row = theme.history.get()
+    assert row.history_user is None
+    assert row.history_change_reason == "curated data (fixtures/practices/themes-loaded.yaml)"
+    page = staff_client.get(f"/admin/practices/theme/{theme.pk}/history/").content.decode()
+    table = page[page.index('id="change-history"') :]
+    table = table[: table.index("</table>")]
+    assert "curated data files" in table
+    assert "curated data (fixtures/practices/themes-loaded.yaml)" in table
+    assert "None" not in table
+    public = staff_client.get(theme.get_absolute_url()).content.decode()
+    loaded = "by the curated data files (version 1): curated data (fixtures/practices/"
+    assert loaded in public and "None" not in public

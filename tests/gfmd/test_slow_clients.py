@@ -148,8 +148,16 @@ def slow_loris(port: int, stop: threading.Event, closed: list) -> None:
         sock.close()
 
 
+PATHS = ("/healthz", "/practices/", "/api/v1/practices/")
+
+
 def test_slow_clients_do_not_slow_the_site_behind_the_proxy(proxied_site):
     port = proxied_site["proxy"]
+    # Each worker's first answers (imports, the facet and id caches) are paid before the
+    # attack, so what is timed below is what the slow connections do to normal requests.
+    for _ in range(4):
+        for path in PATHS:
+            timed_get(port, path)
     stop = threading.Event()
     closed: list[float] = []
     attackers = [
@@ -162,7 +170,7 @@ def test_slow_clients_do_not_slow_the_site_behind_the_proxy(proxied_site):
     timings = []
     try:
         for _ in range(10):
-            for path in ("/healthz", "/practices/", "/api/v1/practices/"):
+            for path in PATHS:
                 status, seconds = timed_get(port, path)
                 assert status == 200, (path, status)
                 timings.append(seconds)

@@ -7,7 +7,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from practices import review
+from gfmd.lib import review
 from practices.models import Practice, Status
 from tests.factories import curator_permissions, make_practice, make_theme
 
@@ -90,12 +90,12 @@ def test_publishing_needs_a_second_curator_where_review_is_required(settings, cu
     first, second = curators
     practice = make_practice(status=Status.DRAFT)
     with pytest.raises(review.ReviewRefused, match="sent for review"):
-        review.practice_publish(practice=practice, user=first)
-    practice = review.practice_submit(practice=practice, user=first)
+        review.record_publish(record=practice, user=first)
+    practice = review.record_submit(record=practice, user=first)
     assert practice.status == Status.REVIEW
     with pytest.raises(review.ReviewRefused, match="another curator must approve"):
-        review.practice_publish(practice=practice, user=first)
-    practice = review.practice_publish(practice=practice, user=second)
+        review.record_publish(record=practice, user=first)
+    practice = review.record_publish(record=practice, user=second)
     assert practice.status == Status.PUBLISHED
     assert Practice.objects.published().filter(pk=practice.pk).exists()
     reasons = list(practice.history.values_list("history_change_reason", flat=True)[:2])
@@ -105,7 +105,7 @@ def test_publishing_needs_a_second_curator_where_review_is_required(settings, cu
 def test_without_review_a_curator_publishes_a_draft(settings, curators):
     settings.GFMD_REVIEW_REQUIRED = False
     practice = make_practice(status=Status.DRAFT)
-    assert review.practice_publish(practice=practice, user=curators[0]).status == Status.PUBLISHED
+    assert review.record_publish(record=practice, user=curators[0]).status == Status.PUBLISHED
 
 
 def test_review_queue_counts_and_actions_in_the_admin(settings, client, curators):

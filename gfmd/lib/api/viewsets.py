@@ -13,6 +13,7 @@ from rest_framework.exceptions import APIException
 from gfmd.lib.api.history import HistoryViewSetMixin
 from gfmd.lib.api.strict import StrictParametersMixin
 from gfmd.lib.conflicts import EditConflictError, MissingVersionError, check_locked
+from gfmd.lib.review import Status, is_reviewed, published
 
 
 class CSVWholeListMixin:
@@ -44,7 +45,8 @@ class CuratedViewSet(
     StrictParametersMixin, HistoryViewSetMixin, CSVWholeListMixin, viewsets.ModelViewSet
 ):
     """Reads for everyone, writes for staff with the model's permissions. `list_queryset()` and
-    `detail_queryset()` are the models' own queryset methods, shared with the HTML pages.
+    `detail_queryset()` are the models' own queryset methods, shared with the HTML pages; the
+    public reads them through `published()` (drafts only reach staff, by URL).
 
     Every write is one transaction: the record, its relations and its history commit together
     or not at all. An update or delete locks the record's row before reading it, so the version
@@ -57,10 +59,10 @@ class CuratedViewSet(
 
     def get_queryset(self):
         if self.action == "list":
-            return self.list_queryset()
+            return published(self.list_queryset())
         if self.for_staff():
             return self.staff_detail_queryset()
-        return self.detail_queryset()
+        return published(self.detail_queryset())
 
     def for_staff(self) -> bool:
         user = getattr(self.request, "user", None)
@@ -74,7 +76,7 @@ class CuratedViewSet(
 
     def staff_detail_queryset(self):
         """What staff reach by URL: drafts and unpublished records too, so that they can read,
-        change and delete them through the API as in the admin. The public's by default."""
+        change and delete them through the API as in the admin."""
         return self.detail_queryset()
 
     def write_atomically(self, method, request, *args, **kwargs):
@@ -87,6 +89,12 @@ class CuratedViewSet(
 
     def update(self, request, *args, **kwargs):
         return self.write_atomically(super().update, request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        model = serializer.Meta.model
+        if is_reviewed(model):  # a curator's new record is a draft (gfmd.lib.review)
+            serializer.validated_data[model.review_field] = Status.DRAFT
+        super().perform_create(serializer)
 
     def destroy(self, request, *args, **kwargs):
         return self.write_atomically(super().destroy, request, *args, **kwargs)
@@ -185,6 +193,8 @@ def write_serializer_for(
     (a slug, or ISO alpha-3 for countries), else by slug. `renamed` maps a model field to the
     name the API gives it (as the read serializer does)."""
     renamed = renamed or {}
+    if is_reviewed(model):  # the status changes only through review (gfmd.lib.review)
+        exclude = (*exclude, model.review_field)
     relation_fields = {}
     names = []
     for field in model._meta.get_fields():
