@@ -8,7 +8,7 @@ PORT ?= 8000
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint fmt migrations-check reset-db install db browser redis load shell bench backup restore loadtest release
+.PHONY: run test lint fmt migrations-check reset-db install db browser redis load shell bench backup restore loadtest release messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,14 @@ fmt: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+## Extract the interface strings into locale/{fr,es}/LC_MESSAGES/django.po and compile the
+## catalogues (GNU gettext: apt-get install gettext). The options are those of
+## tests/i18n/test_catalogues.py, which checks that nothing marked is missing.
+MESSAGES_IGNORE := --ignore=var --ignore=bench --ignore=tests --ignore=scripts --ignore=screenshots --ignore=.venv
+messages: install
+	DJANGO_SETTINGS_MODULE=gfmd.settings $(PY) -m django makemessages -l fr -l es --add-location file $(MESSAGES_IGNORE)
+	DJANGO_SETTINGS_MODULE=gfmd.settings $(PY) -m django compilemessages $(MESSAGES_IGNORE)
 
 ## Drop the embedded database (var/pgdata); the next command creates it afresh
 reset-db:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.filters import country_filter, region_filter
 from gfmd.lib.filters import (
@@ -23,7 +24,7 @@ def theme_filter(example: str = "remittance-costs") -> KeyMultipleFilter:
     """Records by theme; a theme selects its own records and those of the themes below it. The
     FilterSet using it mixes in `ThemeFilterMixin`."""
     return KeyMultipleFilter(
-        label="Theme",
+        label=_("Theme"),
         field_name="themes",
         queryset=Theme.objects.published(),
         to_field_name="slug",
@@ -46,24 +47,24 @@ class PracticeFilter(ThemeFilterMixin, django_filters.FilterSet):
     theme = theme_filter(example="health-workforce")
     country = country_filter("countries", distinct=True)
     region = region_filter("countries__region", distinct=True)
-    scope = ChoicesFilter(choices=Scope.choices, label="Scope")
-    type = ChoicesFilter(choices=PracticeType.choices, label="Type")
+    scope = ChoicesFilter(choices=Scope.choices, label=_("Scope"))
+    type = ChoicesFilter(choices=PracticeType.choices, label=_("Type"))
     session = session_filter("sessions", distinct=True)
     roundtable = roundtable_filter("sessions__roundtable", distinct=True)
     meeting = meeting_filter("sessions__meeting", distinct=True)
     rcp = KeyMultipleFilter(
-        label="RCP",
+        label=_("RCP"),
         field_name="rcps",
         queryset=RCP.objects.published(),
         to_field_name="slug",
         example="an RCP slug such as 'colombo-process'",
         distinct=True,
     )
-    start_year_min = YearFilter(field_name="start_year", lookup_expr="gte", label="Started from")
-    start_year_max = YearFilter(field_name="start_year", lookup_expr="lte", label="Started by")
+    start_year_min = YearFilter(field_name="start_year", lookup_expr="gte", label=_("Started from"))
+    start_year_max = YearFilter(field_name="start_year", lookup_expr="lte", label=_("Started by"))
     ordering = OrderingFilter(
         fields=(("title", "title"), ("start_year", "start_year"), ("scope", "scope")),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:

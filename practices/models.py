@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.facets import DistinctCount
 from gfmd.lib.filters import related_to_any
@@ -19,9 +20,9 @@ from gfmd.models import CuratedModel, citations_prefetch
 
 
 class ThemeKind(models.TextChoices):
-    ROUNDTABLE = "roundtable", "Roundtable topic"
-    HORIZONTAL = "horizontal", "Horizontal issue"
-    TOPIC = "topic", "Session topic"
+    ROUNDTABLE = "roundtable", _("Roundtable topic")
+    HORIZONTAL = "horizontal", _("Horizontal issue")
+    TOPIC = "topic", _("Session topic")
 
 
 class ThemeQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
@@ -136,25 +137,25 @@ class Theme(ReviewedModel, CuratedModel):
 
 
 class Scope(models.TextChoices):
-    NATIONAL = "national", "National"
-    BILATERAL = "bilateral", "Bilateral"
-    REGIONAL = "regional", "Regional"
-    INTERREGIONAL = "interregional", "Interregional"
-    MULTILATERAL = "multilateral", "Multilateral"
-    PUBLIC_PRIVATE = "public_private", "Public-private"
-    LOCAL = "local", "Local"
+    NATIONAL = "national", _("National")
+    BILATERAL = "bilateral", _("Bilateral")
+    REGIONAL = "regional", _("Regional")
+    INTERREGIONAL = "interregional", _("Interregional")
+    MULTILATERAL = "multilateral", _("Multilateral")
+    PUBLIC_PRIVATE = "public_private", _("Public-private")
+    LOCAL = "local", _("Local")
 
 
 class PracticeType(models.TextChoices):
-    POLICY = "policy", "Policy or strategy"
-    PROGRAMME = "programme", "Programme or project"
-    AGREEMENT = "agreement", "Agreement"
-    CODE = "code", "Code of practice or declaration"
-    INSTITUTION = "institution", "Institution or body"
-    FUND = "fund", "Fund or financial instrument"
-    TOOL = "tool", "Tool, database or method"
-    NETWORK = "network", "Network, partnership or dialogue"
-    LAW = "law", "Law or regulation"
+    POLICY = "policy", _("Policy or strategy")
+    PROGRAMME = "programme", _("Programme or project")
+    AGREEMENT = "agreement", _("Agreement")
+    CODE = "code", _("Code of practice or declaration")
+    INSTITUTION = "institution", _("Institution or body")
+    FUND = "fund", _("Fund or financial instrument")
+    TOOL = "tool", _("Tool, database or method")
+    NETWORK = "network", _("Network, partnership or dialogue")
+    LAW = "law", _("Law or regulation")
 
 
 __all__ = ["Status"]  # re-exported from gfmd.lib.review

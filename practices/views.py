@@ -1,5 +1,6 @@
 """Pages of themes and good practices."""
 
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
@@ -63,10 +64,10 @@ class PracticeListView(FilteredListView):
     facets_name = "practices"
     facet_label_format = session_label
     sort_choices = (
-        ("title", "Title A–Z"),
-        ("-title", "Title Z–A"),
-        ("-start_year", "Newest first"),
-        ("start_year", "Oldest first"),
+        ("title", _("Title A–Z")),
+        ("-title", _("Title Z–A")),
+        ("-start_year", _("Newest first")),
+        ("start_year", _("Oldest first")),
     )
     year_range = ("start_year_min", "start_year_max")
 

@@ -1,6 +1,7 @@
 """Filters of the RCP directory (HTML and API)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.filters import ChoicesFilter, OrderingFilter, SearchFilter
 from rcps.models import RCP, Engagement, QuestionnaireResponse, RCPRegion
@@ -8,10 +9,10 @@ from rcps.models import RCP, Engagement, QuestionnaireResponse, RCPRegion
 
 class RCPFilter(django_filters.FilterSet):
     q = SearchFilter()
-    region = ChoicesFilter(choices=RCPRegion.choices, label="Region")
-    md_engagement = ChoicesFilter(choices=Engagement.choices, label="Migration and development")
+    region = ChoicesFilter(choices=RCPRegion.choices, label=_("Region"))
+    md_engagement = ChoicesFilter(choices=Engagement.choices, label=_("Migration and development"))
     questionnaire = ChoicesFilter(
-        choices=QuestionnaireResponse.choices, label="2007 IOM questionnaire"
+        choices=QuestionnaireResponse.choices, label=_("2007 IOM questionnaire")
     )
     ordering = OrderingFilter(
         fields=(
@@ -20,7 +21,7 @@ class RCPFilter(django_filters.FilterSet):
             ("md_engagement", "md_engagement"),
             ("questionnaire", "questionnaire"),
         ),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:

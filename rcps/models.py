@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
@@ -15,30 +16,30 @@ from gfmd.models import CuratedModel, alias_list, citations_prefetch
 
 
 class RCPRegion(models.TextChoices):
-    AFRICA = "africa", "Africa"
-    AMERICAS = "americas", "Americas"
-    ASIA_PACIFIC = "asia_pacific", "Asia and the Pacific"
-    EUROPE = "europe", "Europe"
-    MEDITERRANEAN = "mediterranean", "Mediterranean and Middle East"
-    INTERREGIONAL = "interregional", "Interregional"
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE = "europe", _("Europe")
+    MEDITERRANEAN = "mediterranean", _("Mediterranean and Middle East")
+    INTERREGIONAL = "interregional", _("Interregional")
 
 
 class Engagement(models.TextChoices):
     """How an RCP treats migration and development (A/63/269, section V.B)."""
 
-    PRIORITY = "priority", "Thematic priority"
-    AD_HOC = "ad_hoc", "Addressed ad hoc"
-    NOT_CONCERNED = "not_concerned", "Not concerned"
-    NOT_CLASSIFIED = "not_classified", "Not classified"
+    PRIORITY = "priority", _("Thematic priority")
+    AD_HOC = "ad_hoc", _("Addressed ad hoc")
+    NOT_CONCERNED = "not_concerned", _("Not concerned")
+    NOT_CLASSIFIED = "not_classified", _("Not classified")
 
 
 class QuestionnaireResponse(models.TextChoices):
     """Whether the RCP answered IOM's 2007 questionnaire."""
 
-    RETURNED = "returned", "Questionnaire returned"
-    MATERIALS = "materials", "Materials only"
-    NONE = "none", "No response"
-    UNKNOWN = "unknown", "Not stated"
+    RETURNED = "returned", _("Questionnaire returned")
+    MATERIALS = "materials", _("Materials only")
+    NONE = "none", _("No response")
+    UNKNOWN = "unknown", _("Not stated")
 
 
 class RCPQuerySet(ReviewedQuerySet, SearchableQuerySet, NaturalKeyQuerySet):

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from gfmd.lib.filters import KeyMultipleFilter
 from roundtables.models import Meeting, Roundtable, Session
 
 
 def meeting_filter(field_name: str = "meeting", **kwargs) -> KeyMultipleFilter:
     return KeyMultipleFilter(
-        label="Meeting",
+        label=_("Meeting"),
         field_name=field_name,
         queryset=Meeting.objects.published(),
         to_field_name="slug",
@@ -35,7 +37,7 @@ def session_by_meeting_or_slug(value: str) -> dict | None:
 
 def roundtable_filter(field_name: str = "roundtable", **kwargs) -> KeyMultipleFilter:
     return KeyMultipleFilter(
-        label="Roundtable",
+        label=_("Roundtable"),
         field_name=field_name,
         queryset=Roundtable.objects.published(),
         to_field_name="number",
@@ -49,7 +51,7 @@ def roundtable_filter(field_name: str = "roundtable", **kwargs) -> KeyMultipleFi
 
 def session_filter(field_name: str = "session", **kwargs) -> KeyMultipleFilter:
     return KeyMultipleFilter(
-        label="Session",
+        label=_("Session"),
         field_name=field_name,
         queryset=Session.objects.published(),
         to_field_name="code",

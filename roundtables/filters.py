@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.filters import country_filter
 from gfmd.lib.filters import (
@@ -28,9 +29,9 @@ from roundtables.models import (
 
 
 class MeetingFilter(django_filters.FilterSet):
-    kind = ChoicesFilter(choices=MeetingKind.choices, label="Kind")
-    year_min = YearFilter(field_name="start_date__year", lookup_expr="gte", label="From year")
-    year_max = YearFilter(field_name="start_date__year", lookup_expr="lte", label="To year")
+    kind = ChoicesFilter(choices=MeetingKind.choices, label=_("Kind"))
+    year_min = YearFilter(field_name="start_date__year", lookup_expr="gte", label=_("From year"))
+    year_max = YearFilter(field_name="start_date__year", lookup_expr="lte", label=_("To year"))
 
     class Meta:
         model = Meeting
@@ -50,9 +51,9 @@ class SessionFilter(ThemeFilterMixin, django_filters.FilterSet):
 
 class ParticipationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200, label="Name contains"
+        field_name="name", lookup_expr="icontains", max_length=200, label=_("Name contains")
     )
-    role = ChoicesFilter(choices=Role.choices, label="Role")
+    role = ChoicesFilter(choices=Role.choices, label=_("Role"))
     session = session_filter()
     roundtable = roundtable_filter("session__roundtable")
     country = country_filter()
@@ -67,7 +68,7 @@ class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
     roundtable = roundtable_filter("session__roundtable")
     session = session_filter()
     horizontal_issue = KeyMultipleFilter(
-        label="Horizontal issue",
+        label=_("Horizontal issue"),
         queryset=HorizontalIssue.objects.published(),
         to_field_name="slug",
         example="'root-causes-of-migration', 'human-rights' or 'gender'",
@@ -75,17 +76,17 @@ class RecommendationFilter(ThemeFilterMixin, django_filters.FilterSet):
     )
     theme = theme_filter()
     actor = KeyMultipleFilter(
-        label="Asks",
+        label=_("Asks"),
         field_name="actors",
         queryset=Actor.objects.all(),
         to_field_name="slug",
         example="an actor slug such as 'governments'",
         distinct=True,
     )
-    status = ChoicesFilter(choices=FollowUpStatus.choices, label="Follow-up")
+    status = ChoicesFilter(choices=FollowUpStatus.choices, label=_("Follow-up"))
     ordering = OrderingFilter(
         fields=(("session__code", "session"), ("number", "number"), ("status", "status")),
-        label="Sort by",
+        label=_("Sort by"),
     )
 
     class Meta:

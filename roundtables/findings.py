@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.natural_keys import NaturalKeyQuerySet
 from gfmd.lib.search import SearchableQuerySet, search_field, searchable_manager
@@ -14,22 +15,22 @@ from gfmd.models import CuratedModel
 
 
 class FollowUpStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    UNDER_WAY = "under_way", "Under way"
-    REPORTED = "reported", "Reported"
-    COMPLETED = "completed", "Completed"
+    PROPOSED = "proposed", _("Proposed")
+    UNDER_WAY = "under_way", _("Under way")
+    REPORTED = "reported", _("Reported")
+    COMPLETED = "completed", _("Completed")
 
 
 class FindingKind(models.TextChoices):
     """The parts of a report that are neither initiatives nor a meeting's recommendations."""
 
-    BACKGROUND = "background", "Context"
-    CONSULTATION = "consultation", "How Member States were consulted"
-    VIEW = "view", "Member States' views"
-    EVALUATION = "evaluation", "Evaluation"
-    CONCLUSION = "conclusion", "Conclusion"
-    OPTION = "option", "Option for follow-up"
-    QUESTION = "question", "Question put"
+    BACKGROUND = "background", _("Context")
+    CONSULTATION = "consultation", _("How Member States were consulted")
+    VIEW = "view", _("Member States' views")
+    EVALUATION = "evaluation", _("Evaluation")
+    CONCLUSION = "conclusion", _("Conclusion")
+    OPTION = "option", _("Option for follow-up")
+    QUESTION = "question", _("Question put")
 
 
 class ReportFindingQuerySet(SearchableQuerySet, NaturalKeyQuerySet):

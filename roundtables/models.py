@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import related_model
@@ -26,12 +27,12 @@ __all__ = ["FindingKind", "FollowUp", "FollowUpStatus", "ReportFinding"]  # re-e
 
 
 class MeetingKind(models.TextChoices):
-    GFMD = "gfmd", "GFMD meeting"
-    CIVIL_SOCIETY_DAY = "civil_society_day", "Civil Society Day"
-    HIGH_LEVEL_DIALOGUE = "high_level_dialogue", "UN High-level Dialogue"
-    FRIENDS_OF_THE_FORUM = "friends_of_the_forum", "Friends of the Forum meeting"
-    PREPARATORY = "preparatory", "Preparatory or steering meeting"
-    OTHER = "other", "Other gathering"
+    GFMD = "gfmd", _("GFMD meeting")
+    CIVIL_SOCIETY_DAY = "civil_society_day", _("Civil Society Day")
+    HIGH_LEVEL_DIALOGUE = "high_level_dialogue", _("UN High-level Dialogue")
+    FRIENDS_OF_THE_FORUM = "friends_of_the_forum", _("Friends of the Forum meeting")
+    PREPARATORY = "preparatory", _("Preparatory or steering meeting")
+    OTHER = "other", _("Other gathering")
 
 
 class MeetingQuerySet(ReviewedQuerySet, NaturalKeyQuerySet):
@@ -348,15 +349,15 @@ class Session(ReviewedModel, CuratedModel):
 
 
 class Role(models.TextChoices):
-    CHAIR = "chair", "Chair"
-    CO_CHAIR = "co_chair", "Co-chair"
-    MODERATOR = "moderator", "Moderator"
-    SPEAKER = "speaker", "Speaker"
-    DISCUSSANT = "discussant", "Discussant"
-    RAPPORTEUR = "rapporteur", "Rapporteur"
-    GENERAL_RAPPORTEUR = "general_rapporteur", "General rapporteur"
-    COORDINATOR = "coordinator", "Coordinator"
-    MEMBER = "member", "Member"
+    CHAIR = "chair", _("Chair")
+    CO_CHAIR = "co_chair", _("Co-chair")
+    MODERATOR = "moderator", _("Moderator")
+    SPEAKER = "speaker", _("Speaker")
+    DISCUSSANT = "discussant", _("Discussant")
+    RAPPORTEUR = "rapporteur", _("Rapporteur")
+    GENERAL_RAPPORTEUR = "general_rapporteur", _("General rapporteur")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MEMBER = "member", _("Member")
 
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}

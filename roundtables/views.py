@@ -1,5 +1,6 @@
 """Pages of meetings, roundtables, sessions, horizontal issues, topics and recommendations."""
 
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from gfmd.citing import CitableMixin
@@ -74,9 +75,9 @@ class RecommendationListView(FilteredListView):
     facets_name = "recommendations"
     facet_label_format = session_label
     sort_choices = (
-        ("session", "Session, first to last"),
-        ("-session", "Session, last to first"),
-        ("status", "Follow-up status"),
+        ("session", _("Session, first to last")),
+        ("-session", _("Session, last to first")),
+        ("status", _("Follow-up status")),
     )
 
     def base_queryset(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.curation.models import ProblemReport, Proposal
 from gfmd.models import SourceDocument
@@ -16,13 +17,13 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class HoneypotMixin(forms.Form):
     website = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
-            raise ValidationError("This form could not be accepted.", code="honeypot")
+            raise ValidationError(_("This form could not be accepted."), code="honeypot")
         return ""
 
 
@@ -35,8 +36,8 @@ class ProposalForm(HoneypotMixin, forms.ModelForm):
     document = forms.ModelChoiceField(
         queryset=SourceDocument.objects.all(),
         required=False,
-        empty_label="(none: I give a file or a web address)",
-        label="Document of the knowledge base",
+        empty_label=_("(none: I give a file or a web address)"),
+        label=_("Document of the knowledge base"),
     )
 
     class Meta:
@@ -59,22 +60,25 @@ class ProposalForm(HoneypotMixin, forms.ModelForm):
             "email",
         ]
         labels = {
-            "description": "What was done",
-            "where": "Where",
-            "implementers": "Who implements it",
-            "type": "Kind of practice",
-            "line_start": "First line of the passage",
-            "line_end": "Last line of the passage",
-            "passage": "The passage (its exact words)",
-            "source_file": "Or upload a document",
-            "source_url": "Or give its web address",
-            "name": "Your name",
-            "email": "Your e-mail",
+            "title": _("Title"),
+            "description": _("What was done"),
+            "scope": _("Scope"),
+            "themes": _("Themes"),
+            "where": _("Where"),
+            "implementers": _("Who implements it"),
+            "type": _("Kind of practice"),
+            "line_start": _("First line of the passage"),
+            "line_end": _("Last line of the passage"),
+            "passage": _("The passage (its exact words)"),
+            "source_file": _("Or upload a document"),
+            "source_url": _("Or give its web address"),
+            "name": _("Your name"),
+            "email": _("Your e-mail"),
         }
         help_texts = {
-            "name": "Only the curators see your name and e-mail.",
-            "email": "Only the curators see it, to ask you about the proposal.",
-            "source_file": "PDF, text or word-processor file, at most 5 MB.",
+            "name": _("Only the curators see your name and e-mail."),
+            "email": _("Only the curators see it, to ask you about the proposal."),
+            "source_file": _("PDF, text or word-processor file, at most 5 MB."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
@@ -84,7 +88,7 @@ class ProposalForm(HoneypotMixin, forms.ModelForm):
     def clean_source_file(self):
         upload = self.cleaned_data.get("source_file")
         if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError("The file is larger than 5 MB.")
+            raise ValidationError(_("The file is larger than 5 MB."))
         return upload
 
     def clean(self):
@@ -92,17 +96,19 @@ class ProposalForm(HoneypotMixin, forms.ModelForm):
         document = cleaned.get("document")
         if not (document or cleaned.get("source_file") or cleaned.get("source_url")):
             raise ValidationError(
-                "Give the practice's source: a document of the knowledge base with the passage, "
-                "an uploaded document, or a web address."
+                _(
+                    "Give the practice's source: a document of the knowledge base with the "
+                    "passage, an uploaded document, or a web address."
+                )
             )
         if document:
             start, end = cleaned.get("line_start"), cleaned.get("line_end")
             if not cleaned.get("passage") or not start:
                 raise ValidationError(
-                    "With a document of the knowledge base, give the passage and its first line."
+                    _("With a document of the knowledge base, give the passage and its first line.")
                 )
             if end is not None and end < start:
-                self.add_error("line_end", "The last line comes before the first.")
+                self.add_error("line_end", _("The last line comes before the first."))
         return cleaned
 
 
@@ -111,13 +117,18 @@ class ProblemReportForm(HoneypotMixin, forms.ModelForm):
         model = ProblemReport
         fields = ["problem", "correction", "source", "name", "email"]
         labels = {
-            "problem": "What is wrong",
-            "correction": "The correct information",
-            "source": "Its source",
-            "name": "Your name",
-            "email": "Your e-mail",
+            "problem": _("What is wrong"),
+            "correction": _("The correct information"),
+            "source": _("Its source"),
+            "name": _("Your name"),
+            "email": _("Your e-mail"),
         }
-        help_texts = {"email": "Only the curators see your name and e-mail."}
+        help_texts = {
+            "problem": _("What is wrong."),
+            "correction": _("The correct information."),
+            "source": _("Where the correct information comes from."),
+            "email": _("Only the curators see your name and e-mail."),
+        }
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
             "correction": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),

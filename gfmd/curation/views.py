@@ -7,13 +7,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from gfmd.curation.forms import ProblemReportForm, ProposalForm
 from gfmd.curation.models import ProblemReport, Proposal
 from gfmd.lib.ratelimit import allow
 
-RATE_LIMITED = (
+RATE_LIMITED = _(
     "Too many proposals and reports have come from your address in a short time. Nothing was "
     "saved: please try again later."
 )

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+from django.utils import translation
 
 APPS = ("gfmd", "roundtables", "practices", "rcps")
 SETTING = "gfmd.changed_in"
@@ -263,7 +264,8 @@ def cached(
     `parts` must name everything else the result depends on (the filters, the page). With
     `tables`, only a committed write to one of those tables recomputes it: name every table the
     result is read from (`tables_read`). Whether synthetic records are served is part of every
-    key, so two servers of one cache that differ in that never share results.
+    key, so two servers of one cache that differ in that never share results, and so is the active
+    language.
 
     With `memo`, the process also keeps the last value read under `name` (with its key, so a
     new version is still read afresh): for a large value that most requests read, such as an
@@ -272,7 +274,14 @@ def cached(
     versions = request_versions(request) if request is not None else current_versions()
     if versions is None:
         return compute()
-    key = cache_key(name, versions.stamp(tables), settings.GFMD_SERVE_SYNTHETIC, *parts)
+    # The language too: a result may hold interface text (labels, rendered HTML).
+    key = cache_key(
+        name,
+        versions.stamp(tables),
+        settings.GFMD_SERVE_SYNTHETIC,
+        translation.get_language(),
+        *parts,
+    )
     if memo:
         kept = _memo.get(name)
         if kept is not None and kept[0] == key:

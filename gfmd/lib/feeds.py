@@ -13,6 +13,7 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from django.http import Http404, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from gfmd.lib.filters import error_message, every_value_checked
 from gfmd.lib.review import published
@@ -98,10 +99,13 @@ class PageFeed(RecordFeed):
 
     def title(self):
         query = self.request.GET.urlencode()
-        return f"GFMD Practices: {self.title_text}" + (f" ({query})" if query else "")
+        title = gettext("GFMD Practices: %(list)s") % {"list": self.title_text}
+        return title + (f" ({query})" if query else "")
 
     def subtitle(self):
-        return f"New and changed {self.title_text.lower()}, newest first."
+        return gettext("New and changed %(records)s, newest first.") % {
+            "records": str(self.title_text).lower()
+        }
 
     def items(self):
         # published records only, whatever `records()` reads (gfmd.lib.review)

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DataError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -16,7 +17,7 @@ class SearchFilter(django_filters.CharFilter):
     """`q`: full-text search through the queryset's own `search()` method."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
@@ -87,9 +88,13 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
             if exc.code in {"invalid_choice", "invalid_pk_value"}:
                 unknown = self._unknown(value)
                 shown = ", ".join(repr(v)[:40] for v in unknown[:3])
-                hint = f" Use {self.example}." if self.example else ""
+                hint = (
+                    (" " + _("Use %(example)s.") % {"example": self.example})
+                    if self.example
+                    else ""
+                )
                 raise ValidationError(
-                    "Unknown value %(shown)s.%(hint)s",
+                    _("Unknown value %(shown)s.%(hint)s"),
                     code="invalid_choice",
                     params={"shown": shown, "hint": hint},
                 ) from None
@@ -157,7 +162,7 @@ class ChoicesField(forms.MultipleChoiceField):
                 allowed = ", ".join(key for key, _ in self.choices)
                 bad = next((v for v in value if not self.valid_value(v)), "")
                 raise ValidationError(
-                    "Unknown value %(bad)s. Allowed: %(allowed)s.",
+                    _("Unknown value %(bad)s. Allowed: %(allowed)s."),
                     code="invalid_choice",
                     params={"bad": repr(str(bad)[:40]), "allowed": allowed},
                 ) from None
@@ -197,7 +202,7 @@ def error_message(errors) -> str:
 
 # What Django puts in place of bytes that are not UTF-8 when it decodes a query string.
 REPLACEMENT_CHARACTER = "\ufffd"
-NOT_UTF8 = "Not valid UTF-8: check the percent-encoding of the value."
+NOT_UTF8 = _("Not valid UTF-8: check the percent-encoding of the value.")
 
 
 class EveryValueCheckedForm(forms.Form):

@@ -11,11 +11,13 @@ from django.db import DatabaseError, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "The database is unavailable; please try again in a few seconds."
+# In English for the API; pages show it in the visitor's language.
+UNAVAILABLE = gettext_noop("The database is unavailable; please try again in a few seconds.")
 
 
 @never_cache
@@ -77,7 +79,7 @@ class DatabaseUnavailableMiddleware:
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": UNAVAILABLE}, status=503)
         else:
-            body = render_to_string("503.html", {"message": UNAVAILABLE})
+            body = render_to_string("503.html", {"message": gettext(UNAVAILABLE)})
             response = HttpResponse(body, status=503)
         response["Retry-After"] = "5"
         return response

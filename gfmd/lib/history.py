@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gfmd.lib.conflicts import Conflict, find_conflict
 
@@ -292,16 +294,20 @@ def _citation_label(item: dict) -> str:
 def public_changes(instance, limit: int = 5) -> list[dict]:
     """The latest changes of a record for its public page: when, what kind, and the reason;
     who made them stays private (one query)."""
-    kinds = {"+": "Added", "~": "Changed", "-": "Deleted"}
+    kinds = {
+        "+": pgettext_lazy("record change", "Added"),
+        "~": pgettext_lazy("record change", "Changed"),
+        "-": pgettext_lazy("record change", "Deleted"),
+    }
     rows = instance.history.order_by("-history_date", "-history_id").values(
         "history_date", "history_type", "history_change_reason", "history_user_id", "version"
     )[:limit]
     return [
         {
             "date": row["history_date"],
-            "kind": kinds.get(row["history_type"], "Changed"),
+            "kind": kinds.get(row["history_type"], kinds["~"]),
             "version": row["version"],
-            "who": "a curator" if row["history_user_id"] else "the curated data files",
+            "who": _("a curator") if row["history_user_id"] else _("the curated data files"),
             "reason": row["history_change_reason"] or "",
         }
         for row in rows

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from gfmd.lib.data_version import cached_ids
@@ -107,7 +108,9 @@ class FilteredListView(ListView):
         so that a bad one is reported rather than silently dropped."""
         for value in self.request.GET.getlist(self.page_kwarg)[:-1]:
             if value != "last" and not (value.isascii() and value.isdigit() and value.strip("0")):
-                raise Http404(f"Invalid page ({value[:40]}): that is not a page number.")
+                raise Http404(
+                    _("Invalid page (%(page)s): that is not a page number.") % {"page": value[:40]}
+                )
         return super().paginate_queryset(queryset, page_size)
 
     def get(self, request, *args, **kwargs):
@@ -163,7 +166,10 @@ class FilteredListView(ListView):
             names = {str(getattr(obj, key)).lower(): str(obj) for obj in cleaned}
         elif getattr(field, "choices", None):
             names = {str(k).lower(): str(v) for k, v in field.choices}
-        return f"{label}: {names.get(str(value).lower(), value)}"
+        return _("%(filter)s: %(value)s") % {
+            "filter": label,
+            "value": names.get(str(value).lower(), value),
+        }
 
     def chips(self) -> list[Chip]:
         chips = []

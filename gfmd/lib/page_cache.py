@@ -8,8 +8,12 @@ version, so no response outlives the data it was made from.
 
 Only complete, successful, cookie-free GET/HEAD responses are kept, keyed as Django's own cache
 middleware keys them (the URL, and the value of every header the response varies on, such as
-`Accept`), with the data version in the key prefix. Responses of signed-in users, the admin and
-anything that sets a cookie are never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
+`Accept`), with the data version in the key prefix. Pages vary on the language too: the key holds
+the language the request is answered in (gfmd.lib.i18n), whether it came from the language
+cookie or from `Accept-Language`, so a French page is never served to an English visitor, and the
+many spellings of one preference (`fr-FR,fr;q=0.9`, `fr`) share one entry. Responses of
+signed-in users (any cookie but the language one), the admin and anything that sets a cookie are
+never stored or served from here. `GFMD_PAGE_CACHE=0` turns it off.
 
 Only the parameters the view reads are in the key, in order: a page view says which those are
 in `query_parameters` (names, or a class method giving them: a filtered list's are its
@@ -32,9 +36,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import get_cache_key, get_conditional_response, learn_cache_key
 
-from gfmd.lib import data_version
+from gfmd.lib import data_version, i18n
 
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
 TIMEOUT = 86400
@@ -75,21 +80,23 @@ def accepted_parameters(request) -> frozenset[str] | None:
     return frozenset(declared() if callable(declared) else declared)
 
 
-def keyed(request):
-    """`request`, as the cache key sees it: with its query string normalised."""
+def keyed(request, language: str):
+    """`request`, as the cache key sees it: its query string normalised, and its language
+    preference (cookie and Accept-Language) replaced by the language it is answered in."""
     query = request.META.get("QUERY_STRING", "")
     normal = normalised_query(query, accepted_parameters(request)) if query else query
-    if normal == query:
-        return request
     view = copy.copy(request)
-    view.META = {**request.META, "QUERY_STRING": normal}
+    meta = {**request.META, "QUERY_STRING": normal}
+    meta.pop("HTTP_COOKIE", None)
+    meta["HTTP_ACCEPT_LANGUAGE"] = language
+    view.META = meta
     return view
 
 
 def cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.COOKIES
+        and set(request.COOKIES) <= {settings.LANGUAGE_COOKIE_NAME}
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith(SKIPPED_PREFIXES)
     )
@@ -110,8 +117,12 @@ class PageCacheMiddleware:
         if version is None:
             return self.get_response(request)
         prefix = f"page:{version}:{int(settings.GFMD_SERVE_SYNTHETIC)}"
-        as_keyed = keyed(request)
-        key = get_cache_key(as_keyed, prefix, "GET", cache=cache)
+        language = i18n.request_language(request)
+        # Django's key also holds the active language: make it this request's, not the one the
+        # thread last served.
+        as_keyed = keyed(request, language)
+        with translation.override(language):
+            key = get_cache_key(as_keyed, prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)
             if cached is not None:
@@ -120,7 +131,8 @@ class PageCacheMiddleware:
                 return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
         response = self.get_response(request)
         if self.storable(response):
-            key = learn_cache_key(as_keyed, response, TIMEOUT, prefix, cache=cache)
+            with translation.override(language):
+                key = learn_cache_key(as_keyed, response, TIMEOUT, prefix, cache=cache)
             # Stored without the marker: each answer says itself whether it was a hit.
             cache.set(key, response, TIMEOUT)
             response[HIT_HEADER] = "miss"

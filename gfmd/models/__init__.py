@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.links import key_url
 from gfmd.lib.models import VersionedModel, related_model
@@ -54,12 +55,12 @@ def alias_list(text: str) -> list[str]:
 class Region(models.TextChoices):
     """UN M49 regions."""
 
-    AFRICA = "africa", "Africa"
-    AMERICAS = "americas", "Americas"
-    ASIA = "asia", "Asia"
-    EUROPE = "europe", "Europe"
-    OCEANIA = "oceania", "Oceania"
-    NONE = "none", "No M49 region"
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA = "asia", _("Asia")
+    EUROPE = "europe", _("Europe")
+    OCEANIA = "oceania", _("Oceania")
+    NONE = "none", _("No M49 region")
 
 
 class CountryQuerySet(SearchableQuerySet, NaturalKeyQuerySet):
@@ -152,14 +153,14 @@ class Country(VersionedModel):
 
 
 class OrganisationKind(models.TextChoices):
-    UN = "un", "UN agency or programme"
-    IGO = "igo", "Intergovernmental organisation"
-    REGIONAL = "regional", "Regional body"
-    GOVERNMENT = "government", "Government body"
-    CIVIL_SOCIETY = "civil_society", "Civil society"
-    PRIVATE = "private", "Private sector"
-    ACADEMIC = "academic", "Academic or research"
-    OTHER = "other", "Other"
+    UN = "un", _("UN agency or programme")
+    IGO = "igo", _("Intergovernmental organisation")
+    REGIONAL = "regional", _("Regional body")
+    GOVERNMENT = "government", _("Government body")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    PRIVATE = "private", _("Private sector")
+    ACADEMIC = "academic", _("Academic or research")
+    OTHER = "other", _("Other")
 
 
 class OrganisationQuerySet(ReviewedQuerySet, SearchableQuerySet, SlugQuerySet):

@@ -5,6 +5,7 @@ organisations and source documents."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from gfmd.lib.feeds import PageFeed, RecordFeed, history_dates
 from gfmd.lib.filters import error_message
@@ -24,10 +25,10 @@ class SearchFeed(RecordFeed):
         return f"{reverse('search')}?{self.request.GET.urlencode()}"
 
     def title(self):
-        return f"GFMD Practices: search for “{self.search[0]}”"
+        return gettext("GFMD Practices: search for “%(query)s”") % {"query": self.search[0]}
 
     def subtitle(self):
-        return "The best matches of each kind of record, with when each last changed."
+        return gettext("The best matches of each kind of record, with when each last changed.")
 
     def items(self):
         text, kinds, per_kind = self.search

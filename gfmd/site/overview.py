@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from gfmd.lib.charts import Bar, bar_chart, legend, world_map
@@ -23,7 +25,7 @@ def practices_by_country() -> dict[str, int]:
     )
 
 
-MAP_TITLE = "Number of good practices each country implements"
+MAP_TITLE = _("Number of good practices each country implements")
 
 
 def map_svg() -> str:
@@ -32,7 +34,7 @@ def map_svg() -> str:
             practices_by_country(),
             dict(Country.objects.values_list("iso2", "iso3")),
             link=f"{reverse('practice-list')}?country=",
-            title=MAP_TITLE,
+            title=str(MAP_TITLE),
         )
     )
 
@@ -80,7 +82,7 @@ class OverviewView(TemplateView):
         practices = reverse("practice-list")
         context.update(
             map_version=request_version(self.request) or "",
-            map_title=MAP_TITLE,
+            map_title=str(MAP_TITLE),
             legend=legend(max(by_country.values(), default=0)),
             country_rows=sorted(
                 ((countries[iso3], n) for iso3, n in by_country.items()),
@@ -88,35 +90,35 @@ class OverviewView(TemplateView):
             ),
             theme_chart=bar_chart(
                 [Bar(t.name, t.n, f"{practices}?theme={t.slug}") for t in by_theme],
-                title="Good practices by theme",
-                unit="practices",
+                title=gettext("Good practices by theme"),
+                unit=gettext("practices"),
             ),
             theme_rows=by_theme,
             region_chart=bar_chart(
                 [
                     Bar(
-                        regions.get(r["countries__region"], r["countries__region"]),
+                        str(regions.get(r["countries__region"], r["countries__region"])),
                         r["n"],
                         f"{practices}?region={r['countries__region']}",
                     )
                     for r in by_region
                 ],
-                title="Good practices by region of the implementing countries",
-                unit="practices",
+                title=gettext("Good practices by region of the implementing countries"),
+                unit=gettext("practices"),
             ),
             region_rows=[(regions.get(r["countries__region"]), r["n"]) for r in by_region],
             rcp_chart=bar_chart(
                 [
                     Bar(
-                        engagement[key],
+                        str(engagement[key]),
                         sum(v.get(key, 0) for v in rcp_table.values()),
                         f"{reverse('rcp-list')}?md_engagement={key}",
                     )
                     for key in engagement
                     if any(key in v for v in rcp_table.values())
                 ],
-                title="RCPs by how they treat migration and development",
-                unit="RCPs",
+                title=gettext("RCPs by how they treat migration and development"),
+                unit=gettext("RCPs"),
             ),
             rcp_columns=[
                 (key, label)

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib.postgres.search import SearchHeadline
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.lib.filters import NOT_UTF8, REPLACEMENT_CHARACTER, ChoicesField, EveryValueCheckedForm
 from gfmd.lib.search import CONFIG, clean_query, fold, folded, search_query
@@ -49,7 +51,10 @@ def practice_where(practice) -> str:
 
 def recommendation_where(recommendation) -> str:
     if recommendation.session_id:
-        return f"Session {recommendation.session.code}, {recommendation.session.meeting.title}"
+        return gettext("Session %(code)s, %(meeting)s") % {
+            "code": recommendation.session.code,
+            "meeting": recommendation.session.meeting.title,
+        }
     return str(recommendation.horizontal_issue)
 
 
@@ -58,7 +63,7 @@ def recommendation_where(recommendation) -> str:
 KINDS = (
     (
         "practice",
-        "Practices",
+        _("Practices"),
         lambda: Practice.objects.published().prefetch_related("countries"),
         "title",
         "summary",
@@ -66,7 +71,7 @@ KINDS = (
     ),
     (
         "recommendation",
-        "Recommendations",
+        _("Recommendations"),
         lambda: Recommendation.objects.published().select_related(
             "session__meeting", "horizontal_issue"
         ),
@@ -76,15 +81,18 @@ KINDS = (
     ),
     (
         "session",
-        "Sessions",
+        _("Sessions"),
         lambda: Session.objects.published().select_related("meeting"),
         "title",
         "summary",
-        lambda session: f"Session {session.code}, {session.meeting.title}",
+        lambda session: (
+            gettext("Session %(code)s, %(meeting)s")
+            % {"code": session.code, "meeting": session.meeting.title}
+        ),
     ),
     (
         "rcp",
-        "Regional consultative processes",
+        _("Regional consultative processes"),
         lambda: RCP.objects.published(),
         "name",
         "narrative",
@@ -92,7 +100,7 @@ KINDS = (
     ),
     (
         "organisation",
-        "Organisations",
+        _("Organisations"),
         lambda: Organisation.objects.published(),
         "name",
         "description",
@@ -100,7 +108,7 @@ KINDS = (
     ),
     (
         "country",
-        "Countries",
+        _("Countries"),
         lambda: Country.objects.all(),
         "name",
         "subregion",
@@ -118,9 +126,11 @@ class SearchTextField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if len(value) > MAX_QUERY:
-            raise ValidationError(f"the search is too long: use at most {MAX_QUERY} characters.")
+            raise ValidationError(
+                gettext("the search is too long: use at most %(n)s characters.") % {"n": MAX_QUERY}
+            )
         if "\x00" in value:
-            raise ValidationError("the search cannot contain NUL characters.")
+            raise ValidationError(gettext("the search cannot contain NUL characters."))
         if REPLACEMENT_CHARACTER in value:
             raise ValidationError(NOT_UTF8)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from gfmd.lib.data_version import cached
 from gfmd.lib.search import fold
 from gfmd.models import Country, Organisation, Region
@@ -128,7 +130,9 @@ class Place:
     param: str = ""  # the practice list's parameter and value: "country=GHA"
 
 
-REGIONS = {normal(label): code for code, label in Region.choices if code != "none"}
+# The regions' English names: the words a query is written in, whatever the interface language.
+with translation.override(None):
+    REGIONS = {normal(str(label)): code for code, label in Region.choices if code != "none"}
 REGIONS.update({"african": "africa", "european": "europe", "asian": "asia"})
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -170,7 +171,9 @@ class CountryListView(FeedLinkMixin, ListView):
 def country_detail(request, iso3: str):
     # Checked before the query: PostgreSQL refuses text with a NUL byte in it.
     if not re.fullmatch(r"[A-Za-z]{3}", iso3):
-        raise Http404("No country has that code: use an ISO 3166 alpha-3 code such as PHL.")
+        raise Http404(
+            gettext("No country has that code: use an ISO 3166 alpha-3 code such as PHL.")
+        )
     country = get_object_or_404(Country.objects.for_detail(), iso3=iso3.upper())
     context = {"country": country, "object": country}
     return render_citable(request, "gfmd/country_detail.html", country, context)
