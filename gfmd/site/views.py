@@ -158,13 +158,16 @@ class CountryListView(FeedLinkMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        only_active = self.request.GET.get("all") != "1"
         regions: dict[str, dict[str, list[Country]]] = {}
         for country in context["object_list"]:
+            if only_active and not (country.practice_count or country.rcp_count):
+                continue  # no heading is left without a country under it
             regions.setdefault(country.get_region_display(), {}).setdefault(
                 country.subregion or "Other", []
             ).append(country)
         context["regions"] = regions
-        context["only_active"] = self.request.GET.get("all") != "1"
+        context["only_active"] = only_active
         return context
 
 

@@ -46,3 +46,17 @@ def test_a_country_has_one_name_everywhere(client):
     if "COD" in labels:
         assert labels["COD"] == "Democratic Republic of the Congo"
     assert all(", " not in label or label.startswith("Bonaire") for label in labels.values())
+
+
+def test_the_country_list_has_no_empty_heading(client):
+    """By default only countries with records are listed, and so are only their sub-regions;
+    with all=1 every state is, under every sub-region."""
+    for query, least in (("", 1), ("?all=1", 20)):
+        body = client.get(f"/countries/{query}").content.decode()
+        headings = re.findall(r"<h3>(.*?)</h3>\s*<ul class=\"country-list\">(.*?)</ul>", body, re.S)
+        assert len(headings) >= least
+        assert all("<li>" in items for _, items in headings), [
+            name for name, items in headings if "<li>" not in items
+        ]
+    # "South America" had a heading over an empty list: no practice names a country of it.
+    assert "<h3>South America</h3>" in client.get("/countries/?all=1").content.decode()
