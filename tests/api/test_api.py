@@ -70,9 +70,10 @@ DETAILS = [
     # the page's queryset (Theme.objects.for_detail()), with the report findings and documents
     ("/api/v1/themes/gender/", 7),
     # meeting, citations (with documents and passages), parts, topics, horizontal issues,
-    # roundtables, sessions, and the people at meeting level with their citations: the page's
-    # queryset (Meeting.objects.for_detail()), which the API shares
-    ("/api/v1/meetings/gfmd-2007/", 10),
+    # roundtables, sessions, and the people at meeting level with their citations' documents
+    # and passages in one query: the page's queryset (Meeting.objects.for_detail()), which the
+    # API shares
+    ("/api/v1/meetings/gfmd-2007/", 9),
     ("/api/v1/roundtables/gfmd-2007-roundtable-1/", 5),
     # organisation, citations (with documents and passages), practices, RCPs, participations
     # (for_detail(), shared with the page)
