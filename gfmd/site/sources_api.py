@@ -113,6 +113,8 @@ class SourceViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
     lookup_field = "slug"
     serializer_class = SourceSerializer
+    # The model, for the schema: get_queryset() reads content types, which needs the database.
+    queryset = SourceDocument.objects.none()
 
     def get_queryset(self):
         return SourceDocument.objects.with_coverage()
@@ -291,6 +293,8 @@ class CitationViewSet(CuratedViewSet):
     and write them; the excerpt must stand in the passage (or the passages of the lines)."""
 
     filterset_class = CitationFilter
+    # The model, for the schema: get_queryset() reads content types, which needs the database.
+    queryset = Citation.objects.none()
     list_serializer_class = CitationResourceSerializer
     detail_serializer_class = CitationResourceSerializer
     write_serializer_class = CitationResourceWriteSerializer

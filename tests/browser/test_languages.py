@@ -59,8 +59,8 @@ def test_the_switcher_works_without_javascript(browser, site_url, screenshot_dir
     try:
         page.goto(site_url + "/rcps/?region=africa")
         assert page.locator("html").get_attribute("lang") == "en-gb"
-        page.get_by_role("button", name="Español").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Español").click()
         assert page.url == site_url + "/rcps/?region=africa"
         assert page.locator("html").get_attribute("lang") == "es"
         assert page.locator("h1").inner_text() == "Procesos consultivos regionales sobre migración"
@@ -68,8 +68,9 @@ def test_the_switcher_works_without_javascript(browser, site_url, screenshot_dir
         page.goto(site_url + "/practices/")
         assert page.locator("h1").inner_text() == H1["es"]
         page.get_by_role("button", name="Français").focus()
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        # The form's POST answers with a redirect back to this page: wait for that page.
+        with page.expect_navigation(url=site_url + "/practices/"):
+            page.keyboard.press("Enter")
         assert page.locator("h1").inner_text() == H1["fr"]
         page.screenshot(path=str(screenshot_dir / "fr-switched.png"))
     finally:
