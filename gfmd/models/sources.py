@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.apps import apps
@@ -280,13 +281,15 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(visible | ~Q(content_type__in=hidden_kinds))
 
 
-def citing_models() -> list[type[models.Model]]:
-    """The models that carry citations (a generic relation to Citation)."""
-    return [
+@functools.cache
+def citing_models() -> tuple[type[models.Model], ...]:
+    """The models that carry citations (a generic relation to Citation), found once: the set of
+    models is fixed once the apps are loaded, and every public citation query reads it."""
+    return tuple(
         model
         for model in apps.get_models()
         if any(getattr(f, "related_model", None) is Citation for f in model._meta.private_fields)
-    ]
+    )
 
 
 class Citation(models.Model):
